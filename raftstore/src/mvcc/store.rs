@@ -396,8 +396,14 @@ impl<'s> KvWriter<'s> {
     /// Write `key`; returns the previous value.
     pub fn put(&mut self, key: &[u8], value: Vec<u8>, lease: i64) -> Result<Option<KeyValue>> {
         let prev = self.get(key)?;
+        self.put_over(prev.as_ref(), key, value, lease);
+        Ok(prev)
+    }
+
+    /// Write `key` whose newest value (from [`KvWriter::get`]) is `prev`.
+    pub fn put_over(&mut self, prev: Option<&KeyValue>, key: &[u8], value: Vec<u8>, lease: i64) {
         let rev = self.next_rev();
-        let (created, version) = match &prev {
+        let (created, version) = match prev {
             Some(p) => (p.create_revision, p.version + 1),
             None => (rev.main, 1),
         };
@@ -414,7 +420,6 @@ impl<'s> KvWriter<'s> {
         self.changes.push(IndexChange::Put { key: key.to_vec(), rev, created, version });
         self.events.push(Event { r#type: EventType::Put as i32, kv: Some(kv.clone()), prev_kv: None });
         self.overlay.insert(key.to_vec(), Some(kv));
-        Ok(prev)
     }
 
     /// Delete every key in `[key, end)`; returns what was deleted.
