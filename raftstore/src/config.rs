@@ -41,6 +41,9 @@ pub struct Config {
     pub progress_notify_interval: Duration,
     /// Skip fsync (benchmarks and tests only; etcd's `--unsafe-no-fsync`).
     pub unsafe_no_fsync: bool,
+    /// How long a write waits to be applied before failing with "request timed out"
+    /// (etcd: 5 s plus two election timeouts).
+    pub request_timeout: Duration,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             max_txn_ops: 128,
             progress_notify_interval: Duration::from_secs(600),
             unsafe_no_fsync: false,
+            request_timeout: Duration::from_secs(7),
         }
     }
 }

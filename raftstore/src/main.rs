@@ -105,6 +105,7 @@ impl Flags {
             progress_notify_interval: parse_duration(&self.experimental_watch_progress_notify_interval)
                 .context("--experimental-watch-progress-notify-interval")?,
             unsafe_no_fsync: self.unsafe_no_fsync,
+            request_timeout: Duration::from_secs(5) + 2 * Duration::from_millis(self.election_timeout),
         })
     }
 }

@@ -179,7 +179,7 @@ impl Member {
     }
 
     fn request_timeout(&self) -> Duration {
-        Duration::from_secs(5) + 2 * self.cfg.election_timeout
+        self.cfg.request_timeout
     }
 
     /// Propose `request` and wait until this member has applied it.

@@ -46,6 +46,7 @@ pub struct RaftStatus {
     pub leader_changes: AtomicU64,
     pub proposals_committed: AtomicU64,
     pub proposals_failed: AtomicU64,
+    pub snapshots_installed: AtomicU64,
 }
 
 pub struct NodeConfig {
@@ -289,7 +290,9 @@ impl Node {
         let mut batch = WriteBatch::default();
         let store = self.raw.mut_store();
         store.apply_snapshot(&meta, &mut batch)?;
-        store.write(batch, self.cfg.fsync)
+        store.write(batch, self.cfg.fsync)?;
+        self.status.snapshots_installed.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn maybe_compact_log(&mut self) -> Result<()> {

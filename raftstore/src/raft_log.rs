@@ -122,8 +122,11 @@ impl RaftLogStore {
         let cf = engine::cf(&self.db, CF_RAFT);
         let new_last = first.index + entries.len() as u64 - 1;
         if first.index <= self.last_index {
-            // raft replaces a suffix that was never committed.
-            batch.delete_range_cf(cf, entry_key(new_last + 1), entry_key(self.last_index + 1));
+            // raft replaces a suffix that was never committed; drop whatever the new entries
+            // do not overwrite.
+            if new_last < self.last_index {
+                batch.delete_range_cf(cf, entry_key(new_last + 1), entry_key(self.last_index + 1));
+            }
             while self.cache.back().is_some_and(|e| e.index >= first.index) {
                 self.cache.pop_back();
             }
@@ -316,12 +319,17 @@ mod tests {
         let mut b = WriteBatch::default();
         log.append(&(1..=10).map(|i| entry(i, 1)).collect::<Vec<_>>(), &mut b).unwrap();
         log.write(b, true).unwrap();
-        // A new leader replaces 8..=10 with a shorter suffix of term 2.
+        // A new leader replaces 9..=10 with a longer suffix of term 2, then another replaces
+        // 8..=11 with a shorter one of term 3.
         let mut b = WriteBatch::default();
-        log.append(&[entry(8, 2)], &mut b).unwrap();
+        log.append(&[entry(9, 2), entry(10, 2), entry(11, 2)], &mut b).unwrap();
+        log.write(b, true).unwrap();
+        assert_eq!((log.last_index().unwrap(), log.term(11).unwrap()), (11, 2));
+        let mut b = WriteBatch::default();
+        log.append(&[entry(8, 3)], &mut b).unwrap();
         log.write(b, true).unwrap();
         assert_eq!(log.last_index().unwrap(), 8);
-        assert_eq!(log.term(8).unwrap(), 2);
+        assert_eq!(log.term(8).unwrap(), 3);
         let mut b = WriteBatch::default();
         log.compact(5, &mut b).unwrap();
         log.write(b, true).unwrap();
@@ -333,7 +341,7 @@ mod tests {
         let log = RaftLogStore::open(db, Arc::new(NoData)).unwrap();
         assert_eq!((log.first_index().unwrap(), log.last_index().unwrap()), (5, 8));
         let ents = log.entries(5, 9, None, GetEntriesContext::empty(false)).unwrap();
-        assert_eq!(ents.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), [(5, 1), (6, 1), (7, 1), (8, 2)]);
+        assert_eq!(ents.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), [(5, 1), (6, 1), (7, 1), (8, 3)]);
         let one = log.entries(5, 9, Some(1), GetEntriesContext::empty(false)).unwrap();
         assert_eq!(one.len(), 1);
     }
