@@ -13,13 +13,15 @@ use std::sync::{Arc, Mutex, RwLock};
 use prost::Message;
 use proto::etcdserverpb::compare::{CompareResult, CompareTarget, TargetUnion};
 use proto::etcdserverpb::{
-    Compare, CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse,
-    LeaseGrantRequest, LeaseGrantResponse, LeaseRevokeResponse, PutRequest, PutResponse, RangeResponse,
-    RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse, request_op, response_op,
+    CompactionRequest, CompactionResponse, Compare, DeleteRangeRequest, DeleteRangeResponse,
+    LeaseGrantRequest, LeaseGrantResponse, LeaseRevokeResponse, PutRequest, PutResponse,
+    RangeResponse, RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse, request_op,
+    response_op,
 };
 use proto::mvccpb::KeyValue;
 use proto::raftstore::internal::{
-    InternalRequest, LeaseRecord, MemberAttributes, MemberRecord, Pair, SnapshotData, internal_request,
+    InternalRequest, LeaseRecord, MemberAttributes, MemberRecord, Pair, SnapshotData,
+    internal_request,
 };
 use raft::prelude::{Entry, EntryType};
 use rocksdb::{DB, IteratorMode, WriteBatch};
@@ -55,19 +57,29 @@ pub struct Waiters {
 impl Waiters {
     pub fn register(&self, id: u64) -> oneshot::Receiver<ApplyResult> {
         let (tx, rx) = oneshot::channel();
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx);
         rx
     }
 
     pub fn resolve(&self, id: u64, result: ApplyResult) {
-        let tx = self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        let tx = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
         if let Some(tx) = tx {
             let _ = tx.send(result);
         }
     }
 
     pub fn forget(&self, id: u64) {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
     }
 }
 
@@ -79,15 +91,27 @@ pub struct Members {
 
 impl Members {
     pub fn list(&self) -> Vec<MemberRecord> {
-        self.map.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()
+        self.map
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn get(&self, id: u64) -> Option<MemberRecord> {
-        self.map.read().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+        self.map
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
     }
 
     fn set(&self, m: MemberRecord) {
-        self.map.write().unwrap_or_else(|e| e.into_inner()).insert(m.id, m);
+        self.map
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(m.id, m);
     }
 
     fn load(&self, db: &DB) -> Result<()> {
@@ -126,11 +150,18 @@ pub struct StateMachine {
 }
 
 impl StateMachine {
-    pub fn open(db: Arc<DB>, min_lease_ttl: i64, cluster_id: u64, member_id: u64) -> Result<StateMachine> {
+    pub fn open(
+        db: Arc<DB>,
+        min_lease_ttl: i64,
+        cluster_id: u64,
+        member_id: u64,
+    ) -> Result<StateMachine> {
         let kv = Arc::new(KvStore::open(db.clone())?);
         let hub = Arc::new(WatchHub::new(kv.current_revision()));
         let sm = StateMachine {
-            applied: Arc::new(AtomicU64::new(engine::get_u64(&db, CF_META, META_APPLIED)?.unwrap_or(0))),
+            applied: Arc::new(AtomicU64::new(
+                engine::get_u64(&db, CF_META, META_APPLIED)?.unwrap_or(0),
+            )),
             db,
             kv,
             lessor: Arc::new(Lessor::new(min_lease_ttl)),
@@ -161,7 +192,11 @@ impl StateMachine {
     pub fn bootstrap_members(&self, members: &[MemberRecord]) -> Result<()> {
         let mut batch = WriteBatch::default();
         for m in members {
-            batch.put_cf(engine::cf(&self.db, CF_META), member_key(m.id), m.encode_to_vec());
+            batch.put_cf(
+                engine::cf(&self.db, CF_META),
+                member_key(m.id),
+                m.encode_to_vec(),
+            );
             self.members.set(m.clone());
         }
         self.db.write(batch)?;
@@ -170,7 +205,10 @@ impl StateMachine {
 
     fn load_leases(&self) -> Result<()> {
         self.lessor.clear();
-        for item in self.db.iterator_cf(engine::cf(&self.db, CF_LEASE), IteratorMode::Start) {
+        for item in self
+            .db
+            .iterator_cf(engine::cf(&self.db, CF_LEASE), IteratorMode::Start)
+        {
             let (_, v) = item?;
             let l = LeaseRecord::decode(v.as_ref())?;
             self.lessor.restore(l.id, l.ttl);
@@ -191,7 +229,12 @@ impl StateMachine {
     }
 
     fn header(&self, revision: i64, term: u64) -> Option<ResponseHeader> {
-        Some(ResponseHeader { cluster_id: self.cluster_id, member_id: self.member_id, revision, raft_term: term })
+        Some(ResponseHeader {
+            cluster_id: self.cluster_id,
+            member_id: self.member_id,
+            revision,
+            raft_term: term,
+        })
     }
 
     /// Apply committed entries (raft term `term` is reported in the answers).
@@ -219,7 +262,9 @@ impl StateMachine {
                         };
                         answers.push((id, result));
                     }
-                    Err(err) => tracing::error!(index = e.index, %err, "undecodable raft entry skipped"),
+                    Err(err) => {
+                        tracing::error!(index = e.index, %err, "undecodable raft entry skipped")
+                    }
                 }
             }
             applied = e.index;
@@ -234,14 +279,23 @@ impl StateMachine {
     }
 
     fn commit(&self, mut w: KvWriter<'_>, applied: u64) -> Result<()> {
-        w.batch.put_cf(engine::cf(&self.db, CF_META), META_APPLIED, applied.to_be_bytes());
+        w.batch.put_cf(
+            engine::cf(&self.db, CF_META),
+            META_APPLIED,
+            applied.to_be_bytes(),
+        );
         let events = w.commit()?;
         self.applied.store(applied, Ordering::Release);
         self.hub.notify(self.kv.current_revision(), &events);
         Ok(())
     }
 
-    fn apply_one(&self, w: &mut KvWriter<'_>, req: internal_request::Request, term: u64) -> ApplyResult {
+    fn apply_one(
+        &self,
+        w: &mut KvWriter<'_>,
+        req: internal_request::Request,
+        term: u64,
+    ) -> ApplyResult {
         use internal_request::Request as R;
         match req {
             R::Put(p) => {
@@ -273,14 +327,19 @@ impl StateMachine {
             }
             R::LeaseGrant(g) => self.lease_grant(w, &g, term),
             R::LeaseRevoke(r) => {
-                let Some(keys) = self.lessor.revoke(r.id) else { return Err(Error::LeaseNotFound) };
+                let Some(keys) = self.lessor.revoke(r.id) else {
+                    return Err(Error::LeaseNotFound);
+                };
                 w.begin();
                 for k in keys {
                     w.delete_range(&k, b"")?;
                 }
                 w.end();
-                w.batch.delete_cf(engine::cf(&self.db, CF_LEASE), r.id.to_be_bytes());
-                Ok(Applied::LeaseRevoke(LeaseRevokeResponse { header: self.header(w.revision(), term) }))
+                w.batch
+                    .delete_cf(engine::cf(&self.db, CF_LEASE), r.id.to_be_bytes());
+                Ok(Applied::LeaseRevoke(LeaseRevokeResponse {
+                    header: self.header(w.revision(), term),
+                }))
             }
             R::MemberAttributes(a) => {
                 self.set_attributes(w, a);
@@ -291,10 +350,17 @@ impl StateMachine {
     }
 
     fn set_attributes(&self, w: &mut KvWriter<'_>, a: MemberAttributes) {
-        let mut m = self.members.get(a.id).unwrap_or(MemberRecord { id: a.id, ..Default::default() });
+        let mut m = self.members.get(a.id).unwrap_or(MemberRecord {
+            id: a.id,
+            ..Default::default()
+        });
         m.name = a.name;
         m.client_urls = a.client_urls;
-        w.batch.put_cf(engine::cf(&self.db, CF_META), member_key(m.id), m.encode_to_vec());
+        w.batch.put_cf(
+            engine::cf(&self.db, CF_META),
+            member_key(m.id),
+            m.encode_to_vec(),
+        );
         self.members.set(m);
     }
 
@@ -315,16 +381,27 @@ impl StateMachine {
             return Err(Error::LeaseNotFound);
         }
         w.put_over(prev.as_ref(), &p.key, value, lease);
-        if let Some(old) = prev.as_ref().map(|kv| kv.lease).filter(|l| *l != 0 && *l != lease) {
+        if let Some(old) = prev
+            .as_ref()
+            .map(|kv| kv.lease)
+            .filter(|l| *l != 0 && *l != lease)
+        {
             self.lessor.detach(old, &p.key);
         }
         if lease != 0 {
             self.lessor.attach(lease, &p.key);
         }
-        Ok(PutResponse { header: None, prev_kv: if p.prev_kv { prev } else { None } })
+        Ok(PutResponse {
+            header: None,
+            prev_kv: if p.prev_kv { prev } else { None },
+        })
     }
 
-    fn delete_range(&self, w: &mut KvWriter<'_>, d: &DeleteRangeRequest) -> Result<DeleteRangeResponse> {
+    fn delete_range(
+        &self,
+        w: &mut KvWriter<'_>,
+        d: &DeleteRangeRequest,
+    ) -> Result<DeleteRangeResponse> {
         let deleted = w.delete_range(&d.key, &d.range_end)?;
         for kv in &deleted {
             if kv.lease != 0 {
@@ -340,7 +417,13 @@ impl StateMachine {
 
     /// Before a transaction writes anything: every put on its path must be possible, so a
     /// failing transaction changes nothing.
-    fn check_txn(&self, w: &KvWriter<'_>, t: &TxnRequest, path: &[bool], at: &mut usize) -> Result<()> {
+    fn check_txn(
+        &self,
+        w: &KvWriter<'_>,
+        t: &TxnRequest,
+        path: &[bool],
+        at: &mut usize,
+    ) -> Result<()> {
         let ops = if path[*at] { &t.success } else { &t.failure };
         *at += 1;
         for op in ops {
@@ -361,14 +444,22 @@ impl StateMachine {
                         return Err(Error::Compacted);
                     }
                 }
-                Some(request_op::Request::RequestTxn(inner)) => self.check_txn(w, inner, path, at)?,
+                Some(request_op::Request::RequestTxn(inner)) => {
+                    self.check_txn(w, inner, path, at)?
+                }
                 _ => {}
             }
         }
         Ok(())
     }
 
-    fn txn(&self, w: &mut KvWriter<'_>, t: &TxnRequest, path: &[bool], at: &mut usize) -> Result<TxnResponse> {
+    fn txn(
+        &self,
+        w: &mut KvWriter<'_>,
+        t: &TxnRequest,
+        path: &[bool],
+        at: &mut usize,
+    ) -> Result<TxnResponse> {
         let succeeded = path[*at];
         *at += 1;
         let ops: &[RequestOp] = if succeeded { &t.success } else { &t.failure };
@@ -401,15 +492,27 @@ impl StateMachine {
                 }
                 None => continue,
             };
-            responses.push(ResponseOp { response: Some(response) });
+            responses.push(ResponseOp {
+                response: Some(response),
+            });
         }
-        Ok(TxnResponse { header: None, succeeded, responses })
+        Ok(TxnResponse {
+            header: None,
+            succeeded,
+            responses,
+        })
     }
 
     fn lease_grant(&self, w: &mut KvWriter<'_>, g: &LeaseGrantRequest, term: u64) -> ApplyResult {
-        let Some(ttl) = self.lessor.grant(g.id, g.ttl) else { return Err(Error::LeaseExist) };
+        let Some(ttl) = self.lessor.grant(g.id, g.ttl) else {
+            return Err(Error::LeaseExist);
+        };
         let rec = LeaseRecord { id: g.id, ttl };
-        w.batch.put_cf(engine::cf(&self.db, CF_LEASE), g.id.to_be_bytes(), rec.encode_to_vec());
+        w.batch.put_cf(
+            engine::cf(&self.db, CF_LEASE),
+            g.id.to_be_bytes(),
+            rec.encode_to_vec(),
+        );
         Ok(Applied::LeaseGrant(LeaseGrantResponse {
             header: self.header(w.revision(), term),
             id: g.id,
@@ -427,21 +530,31 @@ impl StateMachine {
             return Err(Error::Compacted);
         }
         self.kv.compact(c.revision)?;
-        Ok(Applied::Compaction(CompactionResponse { header: self.header(current, term) }))
+        Ok(Applied::Compaction(CompactionResponse {
+            header: self.header(current, term),
+        }))
     }
 
     /// Replace the whole state with a raft snapshot's data (applied index `index`).
     pub fn restore(&self, data: &[u8], index: u64) -> Result<()> {
         let snap = SnapshotData::decode(data)?;
         let mut batch = WriteBatch::default();
-        for (name, pairs) in [(CF_KV, &snap.kv), (CF_LEASE, &snap.lease), (CF_META, &snap.meta)] {
+        for (name, pairs) in [
+            (CF_KV, &snap.kv),
+            (CF_LEASE, &snap.lease),
+            (CF_META, &snap.meta),
+        ] {
             let cf = engine::cf(&self.db, name);
             batch.delete_range_cf(cf, Vec::<u8>::new(), vec![0xff; 32]);
             for p in pairs {
                 batch.put_cf(cf, &p.key, &p.value);
             }
         }
-        batch.put_cf(engine::cf(&self.db, CF_META), META_APPLIED, index.to_be_bytes());
+        batch.put_cf(
+            engine::cf(&self.db, CF_META),
+            META_APPLIED,
+            index.to_be_bytes(),
+        );
         self.db.write(batch)?;
         self.kv.reload()?;
         self.members.load(&self.db)?;
@@ -462,13 +575,20 @@ impl SnapshotSource for Snapshotter {
         let snap = self.db.snapshot();
         let mut data = SnapshotData::default();
         let mut applied = 0;
-        for (name, out) in [(CF_KV, &mut data.kv), (CF_LEASE, &mut data.lease), (CF_META, &mut data.meta)] {
+        for (name, out) in [
+            (CF_KV, &mut data.kv),
+            (CF_LEASE, &mut data.lease),
+            (CF_META, &mut data.meta),
+        ] {
             for item in snap.iterator_cf(engine::cf(&self.db, name), IteratorMode::Start) {
                 let (k, v) = item?;
                 if name == CF_META && k.as_ref() == META_APPLIED {
                     applied = u64::from_be_bytes(v.as_ref().try_into().unwrap_or_default());
                 }
-                out.push(Pair { key: k.to_vec(), value: v.to_vec() });
+                out.push(Pair {
+                    key: k.to_vec(),
+                    value: v.to_vec(),
+                });
             }
         }
         Ok((applied, data.encode_to_vec()))
@@ -519,7 +639,9 @@ fn compare(w: &KvWriter<'_>, c: &Compare) -> Result<bool> {
 fn compare_kv(c: &Compare, target: CompareTarget, kv: &KeyValue) -> bool {
     use std::cmp::Ordering as O;
     let ord = match (target, &c.target_union) {
-        (CompareTarget::Value, Some(TargetUnion::Value(v))) => kv.value.as_slice().cmp(v.as_slice()),
+        (CompareTarget::Value, Some(TargetUnion::Value(v))) => {
+            kv.value.as_slice().cmp(v.as_slice())
+        }
         (CompareTarget::Version, Some(TargetUnion::Version(v))) => kv.version.cmp(v),
         (CompareTarget::Create, Some(TargetUnion::CreateRevision(v))) => kv.create_revision.cmp(v),
         (CompareTarget::Mod, Some(TargetUnion::ModRevision(v))) => kv.mod_revision.cmp(v),

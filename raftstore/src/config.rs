@@ -85,13 +85,22 @@ impl Config {
     /// times (one per peer URL).
     pub fn initial_members(&self) -> Result<Vec<InitialMember>> {
         let mut members: Vec<InitialMember> = Vec::new();
-        for part in self.initial_cluster.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let (name, url) = part
-                .split_once('=')
-                .ok_or_else(|| Error::Internal(format!("--initial-cluster: {part:?} is not name=URL")))?;
+        for part in self
+            .initial_cluster
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let (name, url) = part.split_once('=').ok_or_else(|| {
+                Error::Internal(format!("--initial-cluster: {part:?} is not name=URL"))
+            })?;
             match members.iter_mut().find(|m| m.name == name) {
                 Some(m) => m.peer_urls.push(url.to_string()),
-                None => members.push(InitialMember { name: name.to_string(), peer_urls: vec![url.to_string()], id: 0 }),
+                None => members.push(InitialMember {
+                    name: name.to_string(),
+                    peer_urls: vec![url.to_string()],
+                    id: 0,
+                }),
             }
         }
         if members.is_empty() {
@@ -109,7 +118,12 @@ impl Config {
         self.initial_members()?
             .into_iter()
             .find(|m| m.name == self.name)
-            .ok_or_else(|| Error::Internal(format!("--initial-cluster has no member named {:?}", self.name)))
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "--initial-cluster has no member named {:?}",
+                    self.name
+                ))
+            })
     }
 
     /// Raft ticks per election timeout.
@@ -120,7 +134,8 @@ impl Config {
 
     /// etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds.
     pub fn min_lease_ttl(&self) -> i64 {
-        let ms = self.heartbeat_interval.as_millis() as i64 * (3 * self.election_ticks() as i64) / 2;
+        let ms =
+            self.heartbeat_interval.as_millis() as i64 * (3 * self.election_ticks() as i64) / 2;
         (ms + 999) / 1000
     }
 }
@@ -151,7 +166,9 @@ pub fn cluster_id(member_ids: &[u64]) -> u64 {
 /// Parse etcd-style durations and retention values: `90s`, `5m`, `1h`, or bare hours (`1`).
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
-    let (num, unit) = s.find(|c: char| c.is_ascii_alphabetic()).map_or((s, "h"), |i| (&s[..i], &s[i..]));
+    let (num, unit) = s
+        .find(|c: char| c.is_ascii_alphabetic())
+        .map_or((s, "h"), |i| (&s[..i], &s[i..]));
     let n: f64 = num.parse().ok()?;
     let secs = match unit {
         "ms" => n / 1000.0,
@@ -179,13 +196,24 @@ mod tests {
     fn initial_cluster_parsing() {
         let cfg = Config {
             name: "b".into(),
-            initial_cluster: "a=http://127.0.0.1:1,b=http://127.0.0.1:2,c=http://127.0.0.1:3".into(),
+            initial_cluster: "a=http://127.0.0.1:1,b=http://127.0.0.1:2,c=http://127.0.0.1:3"
+                .into(),
             ..Config::default()
         };
         let members = cfg.initial_members().unwrap();
         assert_eq!(members.len(), 3);
-        assert_eq!(cfg.local_member().unwrap().peer_urls, ["http://127.0.0.1:2"]);
-        assert!(Config { initial_cluster: "bogus".into(), ..Config::default() }.initial_members().is_err());
+        assert_eq!(
+            cfg.local_member().unwrap().peer_urls,
+            ["http://127.0.0.1:2"]
+        );
+        assert!(
+            Config {
+                initial_cluster: "bogus".into(),
+                ..Config::default()
+            }
+            .initial_members()
+            .is_err()
+        );
     }
 
     #[test]

@@ -56,7 +56,13 @@ pub fn get_u64(db: &DB, cf_name: &str, key: &[u8]) -> Result<Option<u64>> {
 pub fn size_on_disk(db: &DB) -> i64 {
     [CF_RAFT, CF_KV, CF_LEASE, CF_META]
         .iter()
-        .flat_map(|name| ["rocksdb.total-sst-files-size", "rocksdb.cur-size-all-mem-tables"].map(|p| (name, p)))
+        .flat_map(|name| {
+            [
+                "rocksdb.total-sst-files-size",
+                "rocksdb.cur-size-all-mem-tables",
+            ]
+            .map(|p| (name, p))
+        })
         .filter_map(|(name, prop)| db.property_int_value_cf(cf(db, name), prop).ok().flatten())
         .sum::<u64>() as i64
 }

@@ -47,7 +47,10 @@ pub struct Lessor {
 impl Lessor {
     /// `min_ttl`: shorter TTLs are raised to it (etcd: 1.5 election timeouts, rounded up).
     pub fn new(min_ttl: i64) -> Lessor {
-        Lessor { inner: Mutex::new(Inner::default()), min_ttl }
+        Lessor {
+            inner: Mutex::new(Inner::default()),
+            min_ttl,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -66,7 +69,15 @@ impl Lessor {
             return None;
         }
         let expiry = inner.primary.then(|| Instant::now() + secs(ttl));
-        inner.leases.insert(id, Lease { ttl, keys: BTreeSet::new(), expiry, revoking: None });
+        inner.leases.insert(
+            id,
+            Lease {
+                ttl,
+                keys: BTreeSet::new(),
+                expiry,
+                revoking: None,
+            },
+        );
         Some(ttl)
     }
 
@@ -74,7 +85,15 @@ impl Lessor {
     pub fn restore(&self, id: i64, ttl: i64) {
         let mut inner = self.lock();
         let expiry = inner.primary.then(|| Instant::now() + secs(ttl));
-        inner.leases.insert(id, Lease { ttl, keys: BTreeSet::new(), expiry, revoking: None });
+        inner.leases.insert(
+            id,
+            Lease {
+                ttl,
+                keys: BTreeSet::new(),
+                expiry,
+                revoking: None,
+            },
+        );
     }
 
     /// Forget every lease (before restoring from a snapshot).
@@ -84,7 +103,10 @@ impl Lessor {
 
     /// Revoke (applied from the log): returns the attached keys, or `None` if unknown.
     pub fn revoke(&self, id: i64) -> Option<Vec<Vec<u8>>> {
-        self.lock().leases.remove(&id).map(|l| l.keys.into_iter().collect())
+        self.lock()
+            .leases
+            .remove(&id)
+            .map(|l| l.keys.into_iter().collect())
     }
 
     pub fn attach(&self, id: i64, key: &[u8]) {
@@ -123,7 +145,11 @@ impl Lessor {
             }
             None => -1,
         };
-        Some(LeaseTtl { remaining, granted: l.ttl, keys: l.keys.iter().cloned().collect() })
+        Some(LeaseTtl {
+            remaining,
+            granted: l.ttl,
+            keys: l.keys.iter().cloned().collect(),
+        })
     }
 
     pub fn ids(&self) -> Vec<i64> {

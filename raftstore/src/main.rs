@@ -74,19 +74,32 @@ struct Flags {
 }
 
 fn urls(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|u| !u.is_empty()).map(String::from).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 impl Flags {
     fn into_config(self) -> anyhow::Result<Config> {
-        let auto_compaction = match (self.auto_compaction_mode.as_str(), self.auto_compaction_retention.as_str()) {
+        let auto_compaction = match (
+            self.auto_compaction_mode.as_str(),
+            self.auto_compaction_retention.as_str(),
+        ) {
             (_, "0") | (_, "") => AutoCompaction::Off,
-            ("periodic", r) => AutoCompaction::Periodic(parse_duration(r).context("--auto-compaction-retention")?),
-            ("revision", r) => AutoCompaction::Revision(r.parse().context("--auto-compaction-retention")?),
+            ("periodic", r) => {
+                AutoCompaction::Periodic(parse_duration(r).context("--auto-compaction-retention")?)
+            }
+            ("revision", r) => {
+                AutoCompaction::Revision(r.parse().context("--auto-compaction-retention")?)
+            }
             (m, _) => bail!("--auto-compaction-mode {m:?}: want periodic or revision"),
         };
         Ok(Config {
-            data_dir: self.data_dir.unwrap_or_else(|| PathBuf::from(format!("{}.etcd", self.name))),
+            data_dir: self
+                .data_dir
+                .unwrap_or_else(|| PathBuf::from(format!("{}.etcd", self.name))),
             name: self.name,
             listen_client_urls: urls(&self.listen_client_urls),
             advertise_client_urls: urls(&self.advertise_client_urls),
@@ -102,10 +115,13 @@ impl Flags {
             auto_compaction,
             max_request_bytes: self.max_request_bytes,
             max_txn_ops: self.max_txn_ops,
-            progress_notify_interval: parse_duration(&self.experimental_watch_progress_notify_interval)
-                .context("--experimental-watch-progress-notify-interval")?,
+            progress_notify_interval: parse_duration(
+                &self.experimental_watch_progress_notify_interval,
+            )
+            .context("--experimental-watch-progress-notify-interval")?,
             unsafe_no_fsync: self.unsafe_no_fsync,
-            request_timeout: Duration::from_secs(5) + 2 * Duration::from_millis(self.election_timeout),
+            request_timeout: Duration::from_secs(5)
+                + 2 * Duration::from_millis(self.election_timeout),
         })
     }
 }
@@ -114,7 +130,9 @@ fn main() -> anyhow::Result<()> {
     let flags = Flags::parse();
     raftstore::logging::init(&flags.log_level);
     let cfg = flags.into_config()?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let server = raftstore::start(cfg).await?;
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

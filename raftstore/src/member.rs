@@ -14,9 +14,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use prost::Message;
 use proto::etcdserverpb as pb;
-use proto::raftstore::internal::{InternalRequest, MemberAttributes, MemberRecord, internal_request};
-use raft::prelude::ConfState;
+use proto::raftstore::internal::{
+    InternalRequest, MemberAttributes, MemberRecord, internal_request,
+};
 use raft::RawNode;
+use raft::prelude::ConfState;
 use rocksdb::WriteBatch;
 
 use crate::apply::{Applied, StateMachine};
@@ -46,7 +48,8 @@ pub struct Member {
 }
 
 /// Builds the transport once the member's mailbox exists (the transport reports to it).
-pub type TransportFactory<'a> = Box<dyn FnOnce(u64, Sender<NodeMsg>, HashMap<u64, String>) -> Arc<dyn Transport> + 'a>;
+pub type TransportFactory<'a> =
+    Box<dyn FnOnce(u64, Sender<NodeMsg>, HashMap<u64, String>) -> Arc<dyn Transport> + 'a>;
 
 impl Member {
     /// Open the data directory, start the raft loop and return the running member.
@@ -55,21 +58,34 @@ impl Member {
         let me = cfg.local_member()?;
         let ids: Vec<u64> = members.iter().map(|m| m.id).collect();
         let cluster_id = config::cluster_id(&ids);
-        std::fs::create_dir_all(&cfg.data_dir).map_err(|e| Error::Internal(format!("data dir: {e}")))?;
+        std::fs::create_dir_all(&cfg.data_dir)
+            .map_err(|e| Error::Internal(format!("data dir: {e}")))?;
         let db = engine::open(&cfg.data_dir.join("db"))?;
-        let sm = Arc::new(StateMachine::open(db.clone(), cfg.min_lease_ttl(), cluster_id, me.id)?);
+        let sm = Arc::new(StateMachine::open(
+            db.clone(),
+            cfg.min_lease_ttl(),
+            cluster_id,
+            me.id,
+        )?);
         let source = Arc::new(crate::apply::Snapshotter { db: db.clone() });
         let mut log = RaftLogStore::open(db.clone(), source)?;
         if log.is_empty() {
             // A new member of a new cluster: every member of --initial-cluster votes.
-            let mut cs = ConfState::default();
-            cs.voters = ids.clone();
+            let cs = ConfState {
+                voters: ids.clone(),
+                ..Default::default()
+            };
             let mut batch = WriteBatch::default();
             log.set_conf_state(cs, &mut batch)?;
             log.write(batch, true)?;
             let records: Vec<MemberRecord> = members
                 .iter()
-                .map(|m| MemberRecord { id: m.id, name: m.name.clone(), peer_urls: m.peer_urls.clone(), client_urls: vec![] })
+                .map(|m| MemberRecord {
+                    id: m.id,
+                    name: m.name.clone(),
+                    peer_urls: m.peer_urls.clone(),
+                    client_urls: vec![],
+                })
                 .collect();
             sm.bootstrap_members(&records)?;
         }
@@ -85,8 +101,12 @@ impl Member {
             pre_vote: true,
             ..Default::default()
         };
-        let logger = slog::Logger::root(crate::logging::SlogToTracing, slog::o!("member" => format!("{:x}", me.id)));
-        let raw = RawNode::new(&raft_cfg, log, &logger).map_err(|e| Error::Internal(format!("raft: {e}")))?;
+        let logger = slog::Logger::root(
+            crate::logging::SlogToTracing,
+            slog::o!("member" => format!("{:x}", me.id)),
+        );
+        let raw = RawNode::new(&raft_cfg, log, &logger)
+            .map_err(|e| Error::Internal(format!("raft: {e}")))?;
 
         let peer_urls: HashMap<u64, String> = sm
             .members
@@ -116,7 +136,10 @@ impl Member {
             .name("raft".into())
             .spawn(move || node.run())
             .map_err(|e| Error::Internal(format!("raft thread: {e}")))?;
-        let start = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
+        let start = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as u64;
         Ok(Arc::new(Member {
             id: me.id,
             cluster_id,
@@ -133,7 +156,10 @@ impl Member {
     }
 
     pub fn mailbox(&self) -> Sender<NodeMsg> {
-        self.mailbox.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.mailbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn send(&self, msg: NodeMsg) -> Result<()> {
@@ -142,13 +168,14 @@ impl Member {
 
     /// Stop the raft loop and wait for it (a leader first hands leadership to a follower).
     pub fn stop(&self) {
-        if self.is_leader() && !self.peer_urls.is_empty() {
-            if let Some(&to) = self.peer_urls.keys().next() {
-                let _ = self.send(NodeMsg::TransferLeader(to));
-                let deadline = std::time::Instant::now() + self.cfg.election_timeout;
-                while self.is_leader() && std::time::Instant::now() < deadline {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
+        if self.is_leader()
+            && !self.peer_urls.is_empty()
+            && let Some(&to) = self.peer_urls.keys().next()
+        {
+            let _ = self.send(NodeMsg::TransferLeader(to));
+            let deadline = std::time::Instant::now() + self.cfg.election_timeout;
+            while self.is_leader() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
             }
         }
         let _ = self.send(NodeMsg::Shutdown);
@@ -185,7 +212,11 @@ impl Member {
     /// Propose `request` and wait until this member has applied it.
     pub async fn propose(&self, request: internal_request::Request) -> Result<Applied> {
         let id = self.next_request.fetch_add(1, Ordering::Relaxed);
-        let data = InternalRequest { id, request: Some(request) }.encode_to_vec();
+        let data = InternalRequest {
+            id,
+            request: Some(request),
+        }
+        .encode_to_vec();
         if data.len() > self.cfg.max_request_bytes {
             return Err(Error::RequestTooLarge);
         }
@@ -226,7 +257,12 @@ impl Member {
             self.read_barrier().await?;
         }
         let out = self.sm.kv.range(&req)?;
-        Ok(pb::RangeResponse { header: self.header(), kvs: out.kvs, more: out.more, count: out.count })
+        Ok(pb::RangeResponse {
+            header: self.header(),
+            kvs: out.kvs,
+            more: out.more,
+            count: out.count,
+        })
     }
 
     pub async fn put(&self, req: pb::PutRequest) -> Result<pb::PutResponse> {
@@ -237,11 +273,17 @@ impl Member {
         }
     }
 
-    pub async fn delete_range(&self, req: pb::DeleteRangeRequest) -> Result<pb::DeleteRangeResponse> {
+    pub async fn delete_range(
+        &self,
+        req: pb::DeleteRangeRequest,
+    ) -> Result<pb::DeleteRangeResponse> {
         if req.key.is_empty() {
             return Err(Error::EmptyKey);
         }
-        match self.propose(internal_request::Request::DeleteRange(req)).await? {
+        match self
+            .propose(internal_request::Request::DeleteRange(req))
+            .await?
+        {
             Applied::DeleteRange(r) => Ok(r),
             other => Err(unexpected(other)),
         }
@@ -285,7 +327,11 @@ impl Member {
                 });
             }
         }
-        Ok(pb::TxnResponse { header: self.header(), succeeded: ok, responses })
+        Ok(pb::TxnResponse {
+            header: self.header(),
+            succeeded: ok,
+            responses,
+        })
     }
 
     pub async fn compact(&self, req: pb::CompactionRequest) -> Result<pb::CompactionResponse> {
@@ -295,13 +341,19 @@ impl Member {
         if req.revision <= self.sm.kv.compacted_revision() {
             return Err(Error::Compacted);
         }
-        match self.propose(internal_request::Request::Compaction(req)).await? {
+        match self
+            .propose(internal_request::Request::Compaction(req))
+            .await?
+        {
             Applied::Compaction(r) => Ok(r),
             other => Err(unexpected(other)),
         }
     }
 
-    pub async fn lease_grant(&self, mut req: pb::LeaseGrantRequest) -> Result<pb::LeaseGrantResponse> {
+    pub async fn lease_grant(
+        &self,
+        mut req: pb::LeaseGrantRequest,
+    ) -> Result<pb::LeaseGrantResponse> {
         if req.ttl > MAX_LEASE_TTL {
             return Err(Error::LeaseTtlTooLarge);
         }
@@ -309,14 +361,23 @@ impl Member {
             // Like etcd: the proposing member picks the id, so every member applies the same one.
             req.id = (self.next_request.fetch_add(1, Ordering::Relaxed) & (i64::MAX as u64)) as i64;
         }
-        match self.propose(internal_request::Request::LeaseGrant(req)).await? {
+        match self
+            .propose(internal_request::Request::LeaseGrant(req))
+            .await?
+        {
             Applied::LeaseGrant(r) => Ok(r),
             other => Err(unexpected(other)),
         }
     }
 
-    pub async fn lease_revoke(&self, req: pb::LeaseRevokeRequest) -> Result<pb::LeaseRevokeResponse> {
-        match self.propose(internal_request::Request::LeaseRevoke(req)).await? {
+    pub async fn lease_revoke(
+        &self,
+        req: pb::LeaseRevokeRequest,
+    ) -> Result<pb::LeaseRevokeResponse> {
+        match self
+            .propose(internal_request::Request::LeaseRevoke(req))
+            .await?
+        {
             Applied::LeaseRevoke(r) => Ok(r),
             other => Err(unexpected(other)),
         }
@@ -330,10 +391,19 @@ impl Member {
             client_urls: self.cfg.advertise_client_urls.clone(),
         };
         loop {
-            if self.sm.members.get(self.id).is_some_and(|m| m.client_urls == attrs.client_urls && m.name == attrs.name) {
+            if self
+                .sm
+                .members
+                .get(self.id)
+                .is_some_and(|m| m.client_urls == attrs.client_urls && m.name == attrs.name)
+            {
                 return;
             }
-            if self.propose(internal_request::Request::MemberAttributes(attrs.clone())).await.is_ok() {
+            if self
+                .propose(internal_request::Request::MemberAttributes(attrs.clone()))
+                .await
+                .is_ok()
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -359,25 +429,35 @@ impl Member {
 
     /// etcd's `--auto-compaction-*`: the leader compacts old history on a schedule.
     pub async fn auto_compact(self: Arc<Self>) {
-        let (period, keep): (Duration, Box<dyn Fn(&[(std::time::Instant, i64)]) -> Option<i64> + Send>) =
-            match self.cfg.auto_compaction.clone() {
-                AutoCompaction::Off => return,
-                AutoCompaction::Periodic(retention) => {
-                    // Compact to the revision we had `retention` ago, checking every tenth of it
-                    // (at least every second, at most hourly).
-                    let period = (retention / 10).clamp(Duration::from_secs(1), Duration::from_secs(3600));
-                    (
-                        period,
-                        Box::new(move |samples: &[(std::time::Instant, i64)]| {
-                            samples.iter().rev().find(|(at, _)| at.elapsed() >= retention).map(|(_, r)| *r)
-                        }),
-                    )
-                }
-                AutoCompaction::Revision(n) => {
-                    // etcd's revision mode: every five minutes, keep the last `n` revisions.
-                    (Duration::from_secs(5 * 60), Box::new(move |samples: &[(std::time::Instant, i64)]| samples.last().map(|(_, r)| r - n)))
-                }
-            };
+        let (period, keep): (Duration, Box<RetentionRule>) = match self.cfg.auto_compaction.clone()
+        {
+            AutoCompaction::Off => return,
+            AutoCompaction::Periodic(retention) => {
+                // Compact to the revision we had `retention` ago, checking every tenth of it
+                // (at least every second, at most hourly).
+                let period =
+                    (retention / 10).clamp(Duration::from_secs(1), Duration::from_secs(3600));
+                (
+                    period,
+                    Box::new(move |samples: &[(std::time::Instant, i64)]| {
+                        samples
+                            .iter()
+                            .rev()
+                            .find(|(at, _)| at.elapsed() >= retention)
+                            .map(|(_, r)| *r)
+                    }),
+                )
+            }
+            AutoCompaction::Revision(n) => {
+                // etcd's revision mode: every five minutes, keep the last `n` revisions.
+                (
+                    Duration::from_secs(5 * 60),
+                    Box::new(move |samples: &[(std::time::Instant, i64)]| {
+                        samples.last().map(|(_, r)| r - n)
+                    }),
+                )
+            }
+        };
         let mut samples: Vec<(std::time::Instant, i64)> = Vec::new();
         let mut tick = tokio::time::interval(period);
         loop {
@@ -389,17 +469,27 @@ impl Member {
             if !self.is_leader() {
                 continue;
             }
-            if let Some(rev) = keep(&samples) {
-                if rev > self.sm.kv.compacted_revision() && rev > 0 {
-                    match self.compact(pb::CompactionRequest { revision: rev, physical: false }).await {
-                        Ok(_) => tracing::info!(revision = rev, "auto-compacted"),
-                        Err(err) => tracing::debug!(revision = rev, %err, "auto-compaction"),
-                    }
+            if let Some(rev) = keep(&samples)
+                && rev > self.sm.kv.compacted_revision()
+                && rev > 0
+            {
+                match self
+                    .compact(pb::CompactionRequest {
+                        revision: rev,
+                        physical: false,
+                    })
+                    .await
+                {
+                    Ok(_) => tracing::info!(revision = rev, "auto-compacted"),
+                    Err(err) => tracing::debug!(revision = rev, %err, "auto-compaction"),
                 }
             }
         }
     }
 }
+
+/// Given (time, revision) samples, oldest first, the revision to compact to.
+type RetentionRule = dyn Fn(&[(std::time::Instant, i64)]) -> Option<i64> + Send;
 
 fn unexpected(a: Applied) -> Error {
     Error::Internal(format!("unexpected apply result {a:?}"))
@@ -463,10 +553,13 @@ fn check_txn(t: &pb::TxnRequest, max_ops: usize) -> Result<()> {
 
 fn is_read_only(t: &pb::TxnRequest) -> bool {
     use pb::request_op::Request as R;
-    t.success.iter().chain(&t.failure).all(|op| match &op.request {
-        Some(R::RequestRange(_)) | None => true,
-        // Nested transactions take the write path.
-        Some(R::RequestTxn(_)) => false,
-        _ => false,
-    })
+    t.success
+        .iter()
+        .chain(&t.failure)
+        .all(|op| match &op.request {
+            Some(R::RequestRange(_)) | None => true,
+            // Nested transactions take the write path.
+            Some(R::RequestTxn(_)) => false,
+            _ => false,
+        })
 }

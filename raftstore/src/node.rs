@@ -25,15 +25,20 @@ use crate::transport::Transport;
 /// The raft loop's mailbox.
 pub enum NodeMsg {
     /// A serialized `InternalRequest` whose client waits under `id`.
-    Propose { id: u64, data: Vec<u8> },
+    Propose {
+        id: u64,
+        data: Vec<u8>,
+    },
     Raft(Box<Message>),
     /// Answered once this member has applied everything committed when the read was asked.
-    ReadIndex(oneshot::Sender<Result<()>>),
+    ReadIndex(ReadWaiter),
     Unreachable(u64),
     SnapshotStatus(u64, bool),
     TransferLeader(u64),
     Shutdown,
 }
+
+type ReadWaiter = oneshot::Sender<Result<()>>;
 
 /// What the rest of the member may read of raft's state without asking the loop.
 #[derive(Debug, Default)]
@@ -66,10 +71,10 @@ pub struct Node {
     sm: Arc<StateMachine>,
     status: Arc<RaftStatus>,
     cfg: NodeConfig,
-    pending_reads: Vec<oneshot::Sender<Result<()>>>,
-    inflight_reads: HashMap<Vec<u8>, (Instant, Vec<oneshot::Sender<Result<()>>>)>,
+    pending_reads: Vec<ReadWaiter>,
+    inflight_reads: HashMap<Vec<u8>, (Instant, Vec<ReadWaiter>)>,
     /// Reads whose index is known, waiting for the apply step to reach it.
-    ready_reads: Vec<(u64, Vec<oneshot::Sender<Result<()>>>)>,
+    ready_reads: Vec<(u64, Vec<ReadWaiter>)>,
     next_read_ctx: u64,
     leader: u64,
 }
@@ -153,7 +158,11 @@ impl Node {
             NodeMsg::Unreachable(id) => self.raw.report_unreachable(id),
             NodeMsg::SnapshotStatus(id, ok) => self.raw.report_snapshot(
                 id,
-                if ok { SnapshotStatus::Finish } else { SnapshotStatus::Failure },
+                if ok {
+                    SnapshotStatus::Finish
+                } else {
+                    SnapshotStatus::Failure
+                },
             ),
             NodeMsg::TransferLeader(to) => self.raw.transfer_leader(to),
             NodeMsg::Shutdown => return false,
@@ -279,19 +288,27 @@ impl Node {
         if entries.is_empty() {
             return Ok(());
         }
-        self.status.proposals_committed.fetch_add(entries.len() as u64, Ordering::Relaxed);
+        self.status
+            .proposals_committed
+            .fetch_add(entries.len() as u64, Ordering::Relaxed);
         self.sm.apply(&entries, term)
     }
 
     fn install_snapshot(&mut self, snap: Snapshot) -> Result<()> {
         let meta = snap.get_metadata().clone();
-        tracing::info!(index = meta.index, term = meta.term, "installing snapshot from the leader");
+        tracing::info!(
+            index = meta.index,
+            term = meta.term,
+            "installing snapshot from the leader"
+        );
         self.sm.restore(&snap.data, meta.index)?;
         let mut batch = WriteBatch::default();
         let store = self.raw.mut_store();
         store.apply_snapshot(&meta, &mut batch)?;
         store.write(batch, self.cfg.fsync)?;
-        self.status.snapshots_installed.fetch_add(1, Ordering::Relaxed);
+        self.status
+            .snapshots_installed
+            .fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -317,7 +334,12 @@ impl Node {
             if self.leader != 0 || leader != 0 {
                 self.status.leader_changes.fetch_add(1, Ordering::Relaxed);
             }
-            tracing::info!(from = self.leader, to = leader, term = self.raw.raft.term, "leader changed");
+            tracing::info!(
+                from = self.leader,
+                to = leader,
+                term = self.raw.raft.term,
+                "leader changed"
+            );
             self.leader = leader;
             // A read whose ReadIndex went to the old leader may never come back.
             for (_, (_, txs)) in self.inflight_reads.drain() {
@@ -337,9 +359,15 @@ impl Node {
     }
 
     fn publish_status(&self) {
-        self.status.term.store(self.raw.raft.term, Ordering::Relaxed);
-        self.status.commit.store(self.raw.raft.raft_log.committed, Ordering::Relaxed);
-        self.status.last_index.store(self.raw.raft.raft_log.last_index(), Ordering::Relaxed);
+        self.status
+            .term
+            .store(self.raw.raft.term, Ordering::Relaxed);
+        self.status
+            .commit
+            .store(self.raw.raft.raft_log.committed, Ordering::Relaxed);
+        self.status
+            .last_index
+            .store(self.raw.raft.raft_log.last_index(), Ordering::Relaxed);
     }
 }
 

@@ -54,7 +54,8 @@ fn other(e: impl std::fmt::Display) -> raft::Error {
 impl RaftLogStore {
     pub fn open(db: Arc<DB>, source: Arc<dyn SnapshotSource>) -> crate::Result<RaftLogStore> {
         let cf = engine::cf(&db, CF_RAFT);
-        let decode_err = |e: protobuf::ProtobufError| crate::Error::Internal(format!("raft state: {e}"));
+        let decode_err =
+            |e: protobuf::ProtobufError| crate::Error::Internal(format!("raft state: {e}"));
         let hard_state = match db.get_cf(cf, KEY_HARD_STATE)? {
             Some(b) => HardState::parse_from_bytes(&b).map_err(decode_err)?,
             None => HardState::default(),
@@ -77,10 +78,19 @@ impl RaftLogStore {
         if let Some(item) = db.iterator_cf_opt(cf, opts, IteratorMode::End).next() {
             let (k, _) = item?;
             if k.len() == 9 {
-                last_index = last_index.max(u64::from_be_bytes(k[1..].try_into().unwrap_or_default()));
+                last_index =
+                    last_index.max(u64::from_be_bytes(k[1..].try_into().unwrap_or_default()));
             }
         }
-        Ok(RaftLogStore { db, hard_state, conf_state, truncated, last_index, cache: VecDeque::new(), source })
+        Ok(RaftLogStore {
+            db,
+            hard_state,
+            conf_state,
+            truncated,
+            last_index,
+            cache: VecDeque::new(),
+            source,
+        })
     }
 
     /// True for a member that has never stored any raft state.
@@ -97,14 +107,18 @@ impl RaftLogStore {
     }
 
     pub fn set_conf_state(&mut self, cs: ConfState, batch: &mut WriteBatch) -> crate::Result<()> {
-        let bytes = cs.write_to_bytes().map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let bytes = cs
+            .write_to_bytes()
+            .map_err(|e| crate::Error::Internal(e.to_string()))?;
         batch.put_cf(engine::cf(&self.db, CF_RAFT), KEY_CONF_STATE, bytes);
         self.conf_state = cs;
         Ok(())
     }
 
     pub fn set_hard_state(&mut self, hs: HardState, batch: &mut WriteBatch) -> crate::Result<()> {
-        let bytes = hs.write_to_bytes().map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let bytes = hs
+            .write_to_bytes()
+            .map_err(|e| crate::Error::Internal(e.to_string()))?;
         batch.put_cf(engine::cf(&self.db, CF_RAFT), KEY_HARD_STATE, bytes);
         self.hard_state = hs;
         Ok(())
@@ -118,7 +132,9 @@ impl RaftLogStore {
 
     /// Append entries, replacing any conflicting suffix.
     pub fn append(&mut self, entries: &[Entry], batch: &mut WriteBatch) -> crate::Result<()> {
-        let Some(first) = entries.first() else { return Ok(()) };
+        let Some(first) = entries.first() else {
+            return Ok(());
+        };
         let cf = engine::cf(&self.db, CF_RAFT);
         let new_last = first.index + entries.len() as u64 - 1;
         if first.index <= self.last_index {
@@ -132,10 +148,16 @@ impl RaftLogStore {
             }
         }
         for e in entries {
-            let bytes = e.write_to_bytes().map_err(|e| crate::Error::Internal(e.to_string()))?;
+            let bytes = e
+                .write_to_bytes()
+                .map_err(|e| crate::Error::Internal(e.to_string()))?;
             batch.put_cf(cf, entry_key(e.index), bytes);
         }
-        if self.cache.back().is_some_and(|e| e.index + 1 != first.index) {
+        if self
+            .cache
+            .back()
+            .is_some_and(|e| e.index + 1 != first.index)
+        {
             self.cache.clear();
         }
         self.cache.extend(entries.iter().cloned());
@@ -152,7 +174,9 @@ impl RaftLogStore {
         if index <= first || index > self.last_index + 1 {
             return Ok(());
         }
-        let term = self.term(index - 1).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let term = self
+            .term(index - 1)
+            .map_err(|e| crate::Error::Internal(e.to_string()))?;
         let cf = engine::cf(&self.db, CF_RAFT);
         batch.delete_range_cf(cf, entry_key(first), entry_key(index));
         self.set_truncated(index - 1, term, batch);
@@ -171,7 +195,11 @@ impl RaftLogStore {
     }
 
     /// Replace the whole log by a snapshot's position.
-    pub fn apply_snapshot(&mut self, meta: &SnapshotMetadata, batch: &mut WriteBatch) -> crate::Result<()> {
+    pub fn apply_snapshot(
+        &mut self,
+        meta: &SnapshotMetadata,
+        batch: &mut WriteBatch,
+    ) -> crate::Result<()> {
         let cf = engine::cf(&self.db, CF_RAFT);
         batch.delete_range_cf(cf, entry_key(0), entry_key(u64::MAX));
         self.cache.clear();
@@ -202,30 +230,32 @@ impl RaftLogStore {
             out.push(e);
             true
         };
-        if let Some(front) = self.cache.front() {
-            if front.index <= low {
-                let start = (low - front.index) as usize;
-                for e in self.cache.iter().skip(start).take((high - low) as usize) {
-                    if !push(e.clone(), &mut out, &mut size) {
-                        break;
-                    }
+        if let Some(front) = self.cache.front()
+            && front.index <= low
+        {
+            let start = (low - front.index) as usize;
+            for e in self.cache.iter().skip(start).take((high - low) as usize) {
+                if !push(e.clone(), &mut out, &mut size) {
+                    break;
                 }
-                return Ok(out);
             }
+            return Ok(out);
         }
         let cf = engine::cf(&self.db, CF_RAFT);
         let mut opts = ReadOptions::default();
         opts.set_iterate_upper_bound(entry_key(high).to_vec());
         let start = entry_key(low);
-        let iter = self.db.iterator_cf_opt(cf, opts, IteratorMode::From(&start, rocksdb::Direction::Forward));
-        let mut expect = low;
-        for item in iter {
+        let iter = self.db.iterator_cf_opt(
+            cf,
+            opts,
+            IteratorMode::From(&start, rocksdb::Direction::Forward),
+        );
+        for (expect, item) in (low..).zip(iter) {
             let (_, v) = item.map_err(other)?;
             let e = Entry::parse_from_bytes(&v).map_err(other)?;
             if e.index != expect {
                 return Err(other(format!("raft log has a gap at {expect}")));
             }
-            expect += 1;
             if !push(e, &mut out, &mut size) {
                 break;
             }
@@ -239,10 +269,19 @@ impl RaftLogStore {
 
 impl Storage for RaftLogStore {
     fn initial_state(&self) -> raft::Result<RaftState> {
-        Ok(RaftState::new(self.hard_state.clone(), self.conf_state.clone()))
+        Ok(RaftState::new(
+            self.hard_state.clone(),
+            self.conf_state.clone(),
+        ))
     }
 
-    fn entries(&self, low: u64, high: u64, max_size: impl Into<Option<u64>>, _ctx: GetEntriesContext) -> raft::Result<Vec<Entry>> {
+    fn entries(
+        &self,
+        low: u64,
+        high: u64,
+        max_size: impl Into<Option<u64>>,
+        _ctx: GetEntriesContext,
+    ) -> raft::Result<Vec<Entry>> {
         if low <= self.truncated.0 {
             return Err(raft::Error::Store(StorageError::Compacted));
         }
@@ -279,10 +318,14 @@ impl Storage for RaftLogStore {
     fn snapshot(&self, request_index: u64, _to: u64) -> raft::Result<Snapshot> {
         let (applied, data) = self.source.snapshot_data().map_err(other)?;
         if applied < request_index || applied < self.truncated.0 {
-            return Err(raft::Error::Store(StorageError::SnapshotTemporarilyUnavailable));
+            return Err(raft::Error::Store(
+                StorageError::SnapshotTemporarilyUnavailable,
+            ));
         }
-        let mut snap = Snapshot::default();
-        snap.data = data.into();
+        let mut snap = Snapshot {
+            data: data.into(),
+            ..Default::default()
+        };
         let meta = snap.mut_metadata();
         meta.index = applied;
         meta.term = self.term(applied)?;
@@ -303,11 +346,12 @@ mod tests {
     }
 
     fn entry(index: u64, term: u64) -> Entry {
-        let mut e = Entry::default();
-        e.index = index;
-        e.term = term;
-        e.data = vec![index as u8; 10].into();
-        e
+        Entry {
+            index,
+            term,
+            data: vec![index as u8; 10].into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -317,12 +361,14 @@ mod tests {
         let mut log = RaftLogStore::open(db.clone(), Arc::new(NoData)).unwrap();
         assert!(log.is_empty());
         let mut b = WriteBatch::default();
-        log.append(&(1..=10).map(|i| entry(i, 1)).collect::<Vec<_>>(), &mut b).unwrap();
+        log.append(&(1..=10).map(|i| entry(i, 1)).collect::<Vec<_>>(), &mut b)
+            .unwrap();
         log.write(b, true).unwrap();
         // A new leader replaces 9..=10 with a longer suffix of term 2, then another replaces
         // 8..=11 with a shorter one of term 3.
         let mut b = WriteBatch::default();
-        log.append(&[entry(9, 2), entry(10, 2), entry(11, 2)], &mut b).unwrap();
+        log.append(&[entry(9, 2), entry(10, 2), entry(11, 2)], &mut b)
+            .unwrap();
         log.write(b, true).unwrap();
         assert_eq!((log.last_index().unwrap(), log.term(11).unwrap()), (11, 2));
         let mut b = WriteBatch::default();
@@ -335,14 +381,27 @@ mod tests {
         log.write(b, true).unwrap();
         assert_eq!(log.first_index().unwrap(), 5);
         assert_eq!(log.term(4).unwrap(), 1);
-        assert!(matches!(log.term(3), Err(raft::Error::Store(StorageError::Compacted))));
+        assert!(matches!(
+            log.term(3),
+            Err(raft::Error::Store(StorageError::Compacted))
+        ));
 
         drop(log);
         let log = RaftLogStore::open(db, Arc::new(NoData)).unwrap();
-        assert_eq!((log.first_index().unwrap(), log.last_index().unwrap()), (5, 8));
-        let ents = log.entries(5, 9, None, GetEntriesContext::empty(false)).unwrap();
-        assert_eq!(ents.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), [(5, 1), (6, 1), (7, 1), (8, 3)]);
-        let one = log.entries(5, 9, Some(1), GetEntriesContext::empty(false)).unwrap();
+        assert_eq!(
+            (log.first_index().unwrap(), log.last_index().unwrap()),
+            (5, 8)
+        );
+        let ents = log
+            .entries(5, 9, None, GetEntriesContext::empty(false))
+            .unwrap();
+        assert_eq!(
+            ents.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(),
+            [(5, 1), (6, 1), (7, 1), (8, 3)]
+        );
+        let one = log
+            .entries(5, 9, Some(1), GetEntriesContext::empty(false))
+            .unwrap();
         assert_eq!(one.len(), 1);
     }
 }

@@ -19,7 +19,9 @@ use tokio::task::JoinHandle;
 use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tonic::service::Routes;
 
-use crate::api::{ClusterService, KvService, LeaseService, MaintenanceService, PeerService, WatchService};
+use crate::api::{
+    ClusterService, KvService, LeaseService, MaintenanceService, PeerService, WatchService,
+};
 use crate::config::Config;
 use crate::member::{ETCD_VERSION, Member};
 use crate::metrics::Metrics;
@@ -46,20 +48,29 @@ enum Listener {
 async fn bind(url: &str) -> anyhow::Result<Listener> {
     if let Some(path) = url.strip_prefix("unix://") {
         let _ = std::fs::remove_file(path);
-        return Ok(Listener::Unix(UnixListener::bind(path).with_context(|| format!("listen on {url}"))?));
+        return Ok(Listener::Unix(
+            UnixListener::bind(path).with_context(|| format!("listen on {url}"))?,
+        ));
     }
     let hostport = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
         .with_context(|| format!("{url}: want http://host:port or unix://path"))?;
     let hostport = hostport.trim_end_matches('/');
-    Ok(Listener::Tcp(TcpListener::bind(hostport).await.with_context(|| format!("listen on {url}"))?))
+    Ok(Listener::Tcp(
+        TcpListener::bind(hostport)
+            .await
+            .with_context(|| format!("listen on {url}"))?,
+    ))
 }
 
 impl Listener {
     fn describe(&self) -> String {
         match self {
-            Listener::Tcp(l) => l.local_addr().map(|a| format!("http://{a}")).unwrap_or_default(),
+            Listener::Tcp(l) => l
+                .local_addr()
+                .map(|a| format!("http://{a}"))
+                .unwrap_or_default(),
             Listener::Unix(l) => l
                 .local_addr()
                 .ok()
@@ -82,8 +93,16 @@ fn serve(listener: Listener, routes: Routes, mut stop: watch::Receiver<bool>) ->
     };
     tokio::spawn(async move {
         let result = match listener {
-            Listener::Tcp(l) => builder().serve_with_incoming_shutdown(TcpListenerStream::new(l), signal).await,
-            Listener::Unix(l) => builder().serve_with_incoming_shutdown(UnixListenerStream::new(l), signal).await,
+            Listener::Tcp(l) => {
+                builder()
+                    .serve_with_incoming_shutdown(TcpListenerStream::new(l), signal)
+                    .await
+            }
+            Listener::Unix(l) => {
+                builder()
+                    .serve_with_incoming_shutdown(UnixListenerStream::new(l), signal)
+                    .await
+            }
         };
         if let Err(err) = result {
             tracing::error!(%err, "server stopped");
@@ -100,7 +119,10 @@ struct HttpState {
 
 async fn health(State(s): State<HttpState>) -> impl IntoResponse {
     if s.member.leader() == 0 {
-        return (StatusCode::SERVICE_UNAVAILABLE, r#"{"health":"false","reason":"RAFT NO LEADER"}"#);
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            r#"{"health":"false","reason":"RAFT NO LEADER"}"#,
+        );
     }
     (StatusCode::OK, r#"{"health":"true","reason":""}"#)
 }
@@ -145,19 +167,46 @@ pub async fn start(cfg: Config) -> anyhow::Result<Server> {
         .route("/health", get(health))
         .route("/version", get(version))
         .route("/metrics", get(serve_metrics))
-        .with_state(HttpState { member: member.clone(), metrics: metrics.clone(), db: db.clone() });
+        .with_state(HttpState {
+            member: member.clone(),
+            metrics: metrics.clone(),
+            db: db.clone(),
+        });
 
     let max_recv = cfg.max_request_bytes + GRPC_OVERHEAD_BYTES;
     let client_routes = Routes::from(http.clone())
-        .add_service(pb::kv_server::KvServer::new(KvService { member: member.clone(), metrics: metrics.clone() }).max_decoding_message_size(max_recv))
-        .add_service(pb::watch_server::WatchServer::new(WatchService { member: member.clone() }).max_decoding_message_size(max_recv))
-        .add_service(pb::lease_server::LeaseServer::new(LeaseService::new(member.clone(), metrics.clone())))
-        .add_service(pb::cluster_server::ClusterServer::new(ClusterService { member: member.clone() }))
-        .add_service(pb::maintenance_server::MaintenanceServer::new(MaintenanceService { member: member.clone(), db: db.clone() }));
+        .add_service(
+            pb::kv_server::KvServer::new(KvService {
+                member: member.clone(),
+                metrics: metrics.clone(),
+            })
+            .max_decoding_message_size(max_recv),
+        )
+        .add_service(
+            pb::watch_server::WatchServer::new(WatchService {
+                member: member.clone(),
+            })
+            .max_decoding_message_size(max_recv),
+        )
+        .add_service(pb::lease_server::LeaseServer::new(LeaseService::new(
+            member.clone(),
+            metrics.clone(),
+        )))
+        .add_service(pb::cluster_server::ClusterServer::new(ClusterService {
+            member: member.clone(),
+        }))
+        .add_service(pb::maintenance_server::MaintenanceServer::new(
+            MaintenanceService {
+                member: member.clone(),
+                db: db.clone(),
+            },
+        ));
     let peer_routes = Routes::new(
-        RaftPeerServer::new(PeerService { member: member.clone() })
-            .max_decoding_message_size(MAX_PEER_MESSAGE)
-            .max_encoding_message_size(MAX_PEER_MESSAGE),
+        RaftPeerServer::new(PeerService {
+            member: member.clone(),
+        })
+        .max_decoding_message_size(MAX_PEER_MESSAGE)
+        .max_encoding_message_size(MAX_PEER_MESSAGE),
     );
 
     let (stop, stop_rx) = watch::channel(false);
@@ -183,7 +232,13 @@ pub async fn start(cfg: Config) -> anyhow::Result<Server> {
     tasks.push(tokio::spawn(member.clone().expire_leases()));
     tasks.push(tokio::spawn(member.clone().auto_compact()));
     tracing::info!(name = %member.name, id = format!("{:x}", member.id), cluster = format!("{:x}", member.cluster_id), "member started");
-    Ok(Server { member, client_addrs, peer_addrs, stop, tasks })
+    Ok(Server {
+        member,
+        client_addrs,
+        peer_addrs,
+        stop,
+        tasks,
+    })
 }
 
 impl Server {

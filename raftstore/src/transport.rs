@@ -10,9 +10,9 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use protobuf::Message as PbMessage;
 use proto::raftstore::peer::RaftEnvelope;
 use proto::raftstore::peer::raft_peer_client::RaftPeerClient;
+use protobuf::Message as PbMessage;
 use raft::prelude::{Message, MessageType};
 use tokio::sync::mpsc;
 
@@ -33,7 +33,11 @@ pub struct GrpcTransport {
 impl GrpcTransport {
     /// `peers`: member id → peer URL (without this member). `node` receives reports of
     /// unreachable peers and snapshot outcomes.
-    pub fn start(peers: HashMap<u64, String>, node: Sender<NodeMsg>, rt: &tokio::runtime::Handle) -> GrpcTransport {
+    pub fn start(
+        peers: HashMap<u64, String>,
+        node: Sender<NodeMsg>,
+        rt: &tokio::runtime::Handle,
+    ) -> GrpcTransport {
         let mut senders = HashMap::new();
         for (id, url) in peers {
             let (tx, rx) = mpsc::unbounded_channel();
@@ -54,7 +58,12 @@ impl Transport for GrpcTransport {
     }
 }
 
-async fn peer_stream(id: u64, url: String, mut rx: mpsc::UnboundedReceiver<Message>, node: Sender<NodeMsg>) {
+async fn peer_stream(
+    id: u64,
+    url: String,
+    mut rx: mpsc::UnboundedReceiver<Message>,
+    node: Sender<NodeMsg>,
+) {
     let mut backoff = Duration::from_millis(50);
     loop {
         let endpoint = match tonic::transport::Endpoint::from_shared(url.clone()) {
@@ -89,7 +98,11 @@ async fn peer_stream(id: u64, url: String, mut rx: mpsc::UnboundedReceiver<Messa
             .max_encoding_message_size(MAX_PEER_MESSAGE)
             .max_decoding_message_size(MAX_PEER_MESSAGE);
         let (stx, srx) = mpsc::channel::<RaftEnvelope>(1024);
-        let call = tokio::spawn(async move { client.send(tokio_stream::wrappers::ReceiverStream::new(srx)).await });
+        let call = tokio::spawn(async move {
+            client
+                .send(tokio_stream::wrappers::ReceiverStream::new(srx))
+                .await
+        });
         loop {
             let Some(m) = rx.recv().await else { return };
             let snapshot = m.get_msg_type() == MessageType::MsgSnapshot;
@@ -169,7 +182,10 @@ impl SimNetwork {
 
     /// The transport a member with id `from` sends through.
     pub fn transport(&self, from: u64) -> SimTransport {
-        SimTransport { net: self.clone(), from }
+        SimTransport {
+            net: self.clone(),
+            from,
+        }
     }
 }
 
@@ -185,7 +201,9 @@ impl Transport for SimTransport {
             if inner.cut.contains(&(self.from, m.to)) {
                 continue;
             }
-            let Some(mb) = inner.mailboxes.get(&m.to).cloned() else { continue };
+            let Some(mb) = inner.mailboxes.get(&m.to).cloned() else {
+                continue;
+            };
             match inner.delay {
                 Some(d) => {
                     std::thread::spawn(move || {

@@ -49,7 +49,12 @@ pub struct WatchHub {
 
 impl WatchHub {
     pub fn new(revision: i64) -> WatchHub {
-        WatchHub { inner: Mutex::new(Inner { notified: revision, ..Inner::default() }) }
+        WatchHub {
+            inner: Mutex::new(Inner {
+                notified: revision,
+                ..Inner::default()
+            }),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -72,13 +77,20 @@ impl WatchHub {
     }
 
     pub fn add(&self, stream: u64, watch_id: i64, key: &[u8], end: &[u8]) {
-        self.lock().watchers.push(Watcher { stream, watch_id, key: key.to_vec(), end: end.to_vec() });
+        self.lock().watchers.push(Watcher {
+            stream,
+            watch_id,
+            key: key.to_vec(),
+            end: end.to_vec(),
+        });
     }
 
     pub fn remove(&self, stream: u64, watch_id: i64) -> bool {
         let mut inner = self.lock();
         let before = inner.watchers.len();
-        inner.watchers.retain(|w| !(w.stream == stream && w.watch_id == watch_id));
+        inner
+            .watchers
+            .retain(|w| !(w.stream == stream && w.watch_id == watch_id));
         inner.watchers.len() != before
     }
 
@@ -96,18 +108,26 @@ impl WatchHub {
     pub fn notify(&self, revision: i64, events: &[Event]) {
         let mut inner = self.lock();
         if !events.is_empty() {
-            let Inner { streams, watchers, .. } = &mut *inner;
+            let Inner {
+                streams, watchers, ..
+            } = &mut *inner;
             for w in watchers.iter() {
                 let mine: Vec<Event> = events
                     .iter()
-                    .filter(|e| e.kv.as_ref().is_some_and(|kv| in_range(&kv.key, &w.key, &w.end)))
+                    .filter(|e| {
+                        e.kv.as_ref()
+                            .is_some_and(|kv| in_range(&kv.key, &w.key, &w.end))
+                    })
                     .cloned()
                     .collect();
                 if mine.is_empty() {
                     continue;
                 }
                 if let Some(tx) = streams.get(&w.stream) {
-                    let _ = tx.send(HubMessage::Events { watch_id: w.watch_id, events: mine });
+                    let _ = tx.send(HubMessage::Events {
+                        watch_id: w.watch_id,
+                        events: mine,
+                    });
                 }
             }
         }
@@ -130,7 +150,14 @@ mod tests {
     use proto::mvccpb::KeyValue;
 
     fn ev(key: &str, rev: i64) -> Event {
-        Event { kv: Some(KeyValue { key: key.into(), mod_revision: rev, ..Default::default() }), ..Default::default() }
+        Event {
+            kv: Some(KeyValue {
+                key: key.into(),
+                mod_revision: rev,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -38,7 +38,11 @@ impl SimCluster {
     }
 
     fn config(&self, name: &str) -> Config {
-        let initial_cluster = NAMES.iter().map(|n| format!("{n}=sim://{n}")).collect::<Vec<_>>().join(",");
+        let initial_cluster = NAMES
+            .iter()
+            .map(|n| format!("{n}=sim://{n}"))
+            .collect::<Vec<_>>()
+            .join(",");
         Config {
             name: name.into(),
             data_dir: self.dir.path().join(name),
@@ -93,16 +97,18 @@ impl SimCluster {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let leaders: Vec<u64> = self.members.values().map(|m| m.leader()).collect();
-            if let Some(&l) = leaders.first() {
-                if l != 0 && leaders.iter().all(|&x| x == l) {
-                    if let Some(name) = self.name_of(l) {
-                        if self.members.get(&name).is_some_and(|m| m.is_leader()) {
-                            return name;
-                        }
-                    }
-                }
+            if let Some(&l) = leaders.first()
+                && l != 0
+                && leaders.iter().all(|&x| x == l)
+                && let Some(name) = self.name_of(l)
+                && self.members.get(&name).is_some_and(|m| m.is_leader())
+            {
+                return name;
             }
-            assert!(Instant::now() < deadline, "no leader agreed on: {leaders:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no leader agreed on: {leaders:?}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -112,14 +118,23 @@ impl SimCluster {
         let id = self.id(leader);
         let deadline = Instant::now() + Duration::from_secs(10);
         while !members.iter().all(|n| self.m(n).leader() == id) {
-            assert!(Instant::now() < deadline, "{members:?} never agreed on leader {leader}");
+            assert!(
+                Instant::now() < deadline,
+                "{members:?} never agreed on leader {leader}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
 
 async fn put(m: &Member, k: &str, v: &str) -> Result<i64, Error> {
-    let r = m.put(PutRequest { key: k.into(), value: v.into(), ..Default::default() }).await?;
+    let r = m
+        .put(PutRequest {
+            key: k.into(),
+            value: v.into(),
+            ..Default::default()
+        })
+        .await?;
     Ok(r.header.unwrap().revision)
 }
 
@@ -136,8 +151,16 @@ async fn put_eventually(m: &Member, k: &str, v: &str) -> i64 {
 }
 
 async fn get(m: &Member, k: &str, serializable: bool) -> Result<Option<String>, Error> {
-    let r = m.range(RangeRequest { key: k.into(), serializable, ..Default::default() }).await?;
-    Ok(r.kvs.first().map(|kv| String::from_utf8_lossy(&kv.value).into_owned()))
+    let r = m
+        .range(RangeRequest {
+            key: k.into(),
+            serializable,
+            ..Default::default()
+        })
+        .await?;
+    Ok(r.kvs
+        .first()
+        .map(|kv| String::from_utf8_lossy(&kv.value).into_owned()))
 }
 
 /// Wait until a member's local state has `k = v`.
@@ -147,7 +170,11 @@ async fn converges(m: &Member, k: &str, v: &str) {
         if get(m, k, true).await.ok().flatten().as_deref() == Some(v) {
             return;
         }
-        assert!(Instant::now() < deadline, "member {} never saw {k}={v}", m.name);
+        assert!(
+            Instant::now() < deadline,
+            "member {} never saw {k}={v}",
+            m.name
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -162,7 +189,11 @@ async fn writes_through_any_member_are_read_linearizably_everywhere() {
     assert!(rev > 0);
     for n in NAMES {
         // Linearizable reads on every member see the write at once (ReadIndex).
-        assert_eq!(get(c.m(n), "k", false).await.unwrap().as_deref(), Some("v1"), "member {n}");
+        assert_eq!(
+            get(c.m(n), "k", false).await.unwrap().as_deref(),
+            Some("v1"),
+            "member {n}"
+        );
     }
 }
 
@@ -175,7 +206,10 @@ async fn a_new_leader_takes_over_when_the_leader_dies() {
     let new = c.leader().await;
     assert_ne!(new, old);
     put_eventually(c.m(&new), "after", "2").await;
-    assert_eq!(get(c.m(&new), "before", false).await.unwrap().as_deref(), Some("1"));
+    assert_eq!(
+        get(c.m(&new), "before", false).await.unwrap().as_deref(),
+        Some("1")
+    );
     // The old leader comes back as a follower and catches up from the log.
     c.start(&old);
     converges(c.m(&old), "after", "2").await;
@@ -194,10 +228,16 @@ async fn a_minority_refuses_writes_and_the_majority_goes_on() {
     // The isolated old leader cannot commit anything.
     let refused = put(c.m(&old), "minority", "x").await;
     assert!(
-        matches!(refused, Err(Error::Timeout | Error::NoLeader | Error::LeaderChanged)),
+        matches!(
+            refused,
+            Err(Error::Timeout | Error::NoLeader | Error::LeaderChanged)
+        ),
         "minority accepted a write: {refused:?}"
     );
-    assert!(get(c.m(&old), "k", false).await.is_err(), "minority served a linearizable read");
+    assert!(
+        get(c.m(&old), "k", false).await.is_err(),
+        "minority served a linearizable read"
+    );
 
     // The majority elects a leader of its own and keeps writing.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -224,7 +264,12 @@ async fn a_lagging_member_catches_up_from_a_snapshot() {
     // Compact the raft log every 20 entries so the lagging member needs a snapshot.
     let mut c = SimCluster::new(20);
     let leader = c.leader().await;
-    let lagging = NAMES.iter().copied().find(|n| *n != leader).unwrap().to_string();
+    let lagging = NAMES
+        .iter()
+        .copied()
+        .find(|n| *n != leader)
+        .unwrap()
+        .to_string();
     c.stop(&lagging);
     for i in 0..200 {
         put_eventually(c.m(&leader), &format!("key/{i:03}"), &format!("v{i}")).await;
@@ -233,15 +278,27 @@ async fn a_lagging_member_catches_up_from_a_snapshot() {
     converges(c.m(&lagging), "key/199", "v199").await;
     let all = c
         .m(&lagging)
-        .range(RangeRequest { key: "key/".into(), range_end: "key0".into(), serializable: true, ..Default::default() })
+        .range(RangeRequest {
+            key: "key/".into(),
+            range_end: "key0".into(),
+            serializable: true,
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(all.count, 200);
     // The leader's log no longer reached back far enough: the member installed a snapshot.
-    let installed = c.m(&lagging).status.snapshots_installed.load(std::sync::atomic::Ordering::Relaxed);
+    let installed = c
+        .m(&lagging)
+        .status
+        .snapshots_installed
+        .load(std::sync::atomic::Ordering::Relaxed);
     assert!(installed >= 1, "caught up without a snapshot");
     // Revisions agree with the leader's.
-    assert_eq!(c.m(&lagging).sm.kv.current_revision(), c.m(&leader).sm.kv.current_revision());
+    assert_eq!(
+        c.m(&lagging).sm.kv.current_revision(),
+        c.m(&leader).sm.kv.current_revision()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

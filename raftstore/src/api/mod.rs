@@ -30,7 +30,11 @@ type Reply<T> = Result<Response<T>, Status>;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// Time a unary request into the request metrics.
-async fn timed<T>(metrics: &Metrics, method: &'static str, f: impl Future<Output = crate::Result<T>>) -> Reply<T> {
+async fn timed<T>(
+    metrics: &Metrics,
+    method: &'static str,
+    f: impl Future<Output = crate::Result<T>>,
+) -> Reply<T> {
     let start = Instant::now();
     let r = f.await;
     metrics.observe(method, start.elapsed(), r.is_ok());
@@ -51,14 +55,27 @@ impl pb::kv_server::Kv for KvService {
     async fn put(&self, req: Request<pb::PutRequest>) -> Reply<pb::PutResponse> {
         timed(&self.metrics, "Put", self.member.put(req.into_inner())).await
     }
-    async fn delete_range(&self, req: Request<pb::DeleteRangeRequest>) -> Reply<pb::DeleteRangeResponse> {
-        timed(&self.metrics, "DeleteRange", self.member.delete_range(req.into_inner())).await
+    async fn delete_range(
+        &self,
+        req: Request<pb::DeleteRangeRequest>,
+    ) -> Reply<pb::DeleteRangeResponse> {
+        timed(
+            &self.metrics,
+            "DeleteRange",
+            self.member.delete_range(req.into_inner()),
+        )
+        .await
     }
     async fn txn(&self, req: Request<pb::TxnRequest>) -> Reply<pb::TxnResponse> {
         timed(&self.metrics, "Txn", self.member.txn(req.into_inner())).await
     }
     async fn compact(&self, req: Request<pb::CompactionRequest>) -> Reply<pb::CompactionResponse> {
-        timed(&self.metrics, "Compact", self.member.compact(req.into_inner())).await
+        timed(
+            &self.metrics,
+            "Compact",
+            self.member.compact(req.into_inner()),
+        )
+        .await
     }
 }
 
@@ -73,7 +90,11 @@ pub struct LeaseService {
 
 impl LeaseService {
     pub fn new(member: Arc<Member>, metrics: Arc<Metrics>) -> LeaseService {
-        LeaseService { member, metrics, peers: Arc::default() }
+        LeaseService {
+            member,
+            metrics,
+            peers: Arc::default(),
+        }
     }
 
     fn leader_client(&self) -> Result<RaftPeerClient<Channel>, Error> {
@@ -111,16 +132,27 @@ impl LeaseService {
         Err(Error::NoLeader)
     }
 
-    async fn time_to_live(&self, req: pb::LeaseTimeToLiveRequest) -> Result<pb::LeaseTimeToLiveResponse, Error> {
+    async fn time_to_live(
+        &self,
+        req: pb::LeaseTimeToLiveRequest,
+    ) -> Result<pb::LeaseTimeToLiveResponse, Error> {
         let sm = &self.member.sm;
         let Some(local) = sm.lessor.time_to_live(req.id) else {
-            return Ok(pb::LeaseTimeToLiveResponse { header: self.member.header(), id: req.id, ttl: -1, ..Default::default() });
+            return Ok(pb::LeaseTimeToLiveResponse {
+                header: self.member.header(),
+                id: req.id,
+                ttl: -1,
+                ..Default::default()
+            });
         };
         let remaining = if self.member.is_leader() {
             local.remaining
         } else {
             let mut client = self.leader_client()?;
-            match client.lease_time_to_live(LeaseTtlRequest { id: req.id }).await {
+            match client
+                .lease_time_to_live(LeaseTtlRequest { id: req.id })
+                .await
+            {
                 Ok(r) if r.get_ref().found => r.get_ref().ttl,
                 Ok(r) if !r.get_ref().not_leader => -1,
                 _ => return Err(Error::NoLeader),
@@ -138,24 +170,47 @@ impl LeaseService {
 
 #[tonic::async_trait]
 impl pb::lease_server::Lease for LeaseService {
-    async fn lease_grant(&self, req: Request<pb::LeaseGrantRequest>) -> Reply<pb::LeaseGrantResponse> {
-        timed(&self.metrics, "LeaseGrant", self.member.lease_grant(req.into_inner())).await
+    async fn lease_grant(
+        &self,
+        req: Request<pb::LeaseGrantRequest>,
+    ) -> Reply<pb::LeaseGrantResponse> {
+        timed(
+            &self.metrics,
+            "LeaseGrant",
+            self.member.lease_grant(req.into_inner()),
+        )
+        .await
     }
 
-    async fn lease_revoke(&self, req: Request<pb::LeaseRevokeRequest>) -> Reply<pb::LeaseRevokeResponse> {
-        timed(&self.metrics, "LeaseRevoke", self.member.lease_revoke(req.into_inner())).await
+    async fn lease_revoke(
+        &self,
+        req: Request<pb::LeaseRevokeRequest>,
+    ) -> Reply<pb::LeaseRevokeResponse> {
+        timed(
+            &self.metrics,
+            "LeaseRevoke",
+            self.member.lease_revoke(req.into_inner()),
+        )
+        .await
     }
 
     type LeaseKeepAliveStream = BoxStream<pb::LeaseKeepAliveResponse>;
 
-    async fn lease_keep_alive(&self, req: Request<Streaming<pb::LeaseKeepAliveRequest>>) -> Reply<Self::LeaseKeepAliveStream> {
+    async fn lease_keep_alive(
+        &self,
+        req: Request<Streaming<pb::LeaseKeepAliveRequest>>,
+    ) -> Reply<Self::LeaseKeepAliveStream> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
         let this = self.clone();
         tokio::spawn(async move {
             while let Ok(Some(ka)) = input.message().await {
                 let reply = match this.renew(ka.id).await {
-                    Ok(ttl) => Ok(pb::LeaseKeepAliveResponse { header: this.member.header(), id: ka.id, ttl }),
+                    Ok(ttl) => Ok(pb::LeaseKeepAliveResponse {
+                        header: this.member.header(),
+                        id: ka.id,
+                        ttl,
+                    }),
                     Err(e) => Err(Status::from(e)),
                 };
                 let failed = reply.is_err();
@@ -167,13 +222,34 @@ impl pb::lease_server::Lease for LeaseService {
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
-    async fn lease_time_to_live(&self, req: Request<pb::LeaseTimeToLiveRequest>) -> Reply<pb::LeaseTimeToLiveResponse> {
-        timed(&self.metrics, "LeaseTimeToLive", self.time_to_live(req.into_inner())).await
+    async fn lease_time_to_live(
+        &self,
+        req: Request<pb::LeaseTimeToLiveRequest>,
+    ) -> Reply<pb::LeaseTimeToLiveResponse> {
+        timed(
+            &self.metrics,
+            "LeaseTimeToLive",
+            self.time_to_live(req.into_inner()),
+        )
+        .await
     }
 
-    async fn lease_leases(&self, _req: Request<pb::LeaseLeasesRequest>) -> Reply<pb::LeaseLeasesResponse> {
-        let leases = self.member.sm.lessor.ids().into_iter().map(|id| pb::LeaseStatus { id }).collect();
-        Ok(Response::new(pb::LeaseLeasesResponse { header: self.member.header(), leases }))
+    async fn lease_leases(
+        &self,
+        _req: Request<pb::LeaseLeasesRequest>,
+    ) -> Reply<pb::LeaseLeasesResponse> {
+        let leases = self
+            .member
+            .sm
+            .lessor
+            .ids()
+            .into_iter()
+            .map(|id| pb::LeaseStatus { id })
+            .collect();
+        Ok(Response::new(pb::LeaseLeasesResponse {
+            header: self.member.header(),
+            leases,
+        }))
     }
 }
 
@@ -188,19 +264,34 @@ fn static_membership() -> Status {
 
 #[tonic::async_trait]
 impl pb::cluster_server::Cluster for ClusterService {
-    async fn member_add(&self, _req: Request<pb::MemberAddRequest>) -> Reply<pb::MemberAddResponse> {
+    async fn member_add(
+        &self,
+        _req: Request<pb::MemberAddRequest>,
+    ) -> Reply<pb::MemberAddResponse> {
         Err(static_membership())
     }
-    async fn member_remove(&self, _req: Request<pb::MemberRemoveRequest>) -> Reply<pb::MemberRemoveResponse> {
+    async fn member_remove(
+        &self,
+        _req: Request<pb::MemberRemoveRequest>,
+    ) -> Reply<pb::MemberRemoveResponse> {
         Err(static_membership())
     }
-    async fn member_update(&self, _req: Request<pb::MemberUpdateRequest>) -> Reply<pb::MemberUpdateResponse> {
+    async fn member_update(
+        &self,
+        _req: Request<pb::MemberUpdateRequest>,
+    ) -> Reply<pb::MemberUpdateResponse> {
         Err(static_membership())
     }
-    async fn member_promote(&self, _req: Request<pb::MemberPromoteRequest>) -> Reply<pb::MemberPromoteResponse> {
+    async fn member_promote(
+        &self,
+        _req: Request<pb::MemberPromoteRequest>,
+    ) -> Reply<pb::MemberPromoteResponse> {
         Err(static_membership())
     }
-    async fn member_list(&self, req: Request<pb::MemberListRequest>) -> Reply<pb::MemberListResponse> {
+    async fn member_list(
+        &self,
+        req: Request<pb::MemberListRequest>,
+    ) -> Reply<pb::MemberListResponse> {
         if req.get_ref().linearizable {
             self.member.read_barrier().await.map_err(Status::from)?;
         }
@@ -210,9 +301,18 @@ impl pb::cluster_server::Cluster for ClusterService {
             .members
             .list()
             .into_iter()
-            .map(|m| pb::Member { id: m.id, name: m.name, peer_ur_ls: m.peer_urls, client_ur_ls: m.client_urls, is_learner: false })
+            .map(|m| pb::Member {
+                id: m.id,
+                name: m.name,
+                peer_ur_ls: m.peer_urls,
+                client_ur_ls: m.client_urls,
+                is_learner: false,
+            })
             .collect();
-        Ok(Response::new(pb::MemberListResponse { header: self.member.header(), members }))
+        Ok(Response::new(pb::MemberListResponse {
+            header: self.member.header(),
+            members,
+        }))
     }
 }
 
@@ -243,7 +343,10 @@ const SNAPSHOT_CHUNK: usize = 32 * 1024;
 impl pb::maintenance_server::Maintenance for MaintenanceService {
     async fn alarm(&self, _req: Request<pb::AlarmRequest>) -> Reply<pb::AlarmResponse> {
         // No alarms are raised (there is no space quota yet).
-        Ok(Response::new(pb::AlarmResponse { header: self.member.header(), alarms: vec![] }))
+        Ok(Response::new(pb::AlarmResponse {
+            header: self.member.header(),
+            alarms: vec![],
+        }))
     }
 
     async fn status(&self, _req: Request<pb::StatusRequest>) -> Reply<pb::StatusResponse> {
@@ -268,16 +371,25 @@ impl pb::maintenance_server::Maintenance for MaintenanceService {
         }))
     }
 
-    async fn defragment(&self, _req: Request<pb::DefragmentRequest>) -> Reply<pb::DefragmentResponse> {
+    async fn defragment(
+        &self,
+        _req: Request<pb::DefragmentRequest>,
+    ) -> Reply<pb::DefragmentResponse> {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
-            for name in [crate::engine::CF_KV, crate::engine::CF_RAFT, crate::engine::CF_LEASE] {
+            for name in [
+                crate::engine::CF_KV,
+                crate::engine::CF_RAFT,
+                crate::engine::CF_LEASE,
+            ] {
                 db.compact_range_cf(crate::engine::cf(&db, name), None::<&[u8]>, None::<&[u8]>);
             }
         })
         .await
         .map_err(|e| Status::internal(e.to_string()))?;
-        Ok(Response::new(pb::DefragmentResponse { header: self.member.header() }))
+        Ok(Response::new(pb::DefragmentResponse {
+            header: self.member.header(),
+        }))
     }
 
     async fn hash(&self, _req: Request<pb::HashRequest>) -> Reply<pb::HashResponse> {
@@ -293,7 +405,9 @@ impl pb::maintenance_server::Maintenance for MaintenanceService {
     /// The member's whole state as one blob, followed (like etcd) by its SHA-256.
     async fn snapshot(&self, _req: Request<pb::SnapshotRequest>) -> Reply<Self::SnapshotStream> {
         use crate::raft_log::SnapshotSource;
-        let source = crate::apply::Snapshotter { db: self.db.clone() };
+        let source = crate::apply::Snapshotter {
+            db: self.db.clone(),
+        };
         let (_, data) = tokio::task::spawn_blocking(move || source.snapshot_data())
             .await
             .map_err(|e| Status::internal(e.to_string()))?
@@ -309,7 +423,7 @@ impl pb::maintenance_server::Maintenance for MaintenanceService {
             for chunk in data.chunks(SNAPSHOT_CHUNK) {
                 sent += chunk.len();
                 let msg = pb::SnapshotResponse {
-                    header: header.clone(),
+                    header,
                     remaining_bytes: (total - sent) as u64,
                     blob: chunk.to_vec(),
                     version: ETCD_VERSION.into(),
@@ -322,7 +436,10 @@ impl pb::maintenance_server::Maintenance for MaintenanceService {
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
-    async fn move_leader(&self, req: Request<pb::MoveLeaderRequest>) -> Reply<pb::MoveLeaderResponse> {
+    async fn move_leader(
+        &self,
+        req: Request<pb::MoveLeaderRequest>,
+    ) -> Reply<pb::MoveLeaderResponse> {
         let target = req.get_ref().target_id;
         let m = &self.member;
         if !m.is_leader() {
@@ -345,6 +462,8 @@ impl pb::maintenance_server::Maintenance for MaintenanceService {
     }
 
     async fn downgrade(&self, _req: Request<pb::DowngradeRequest>) -> Reply<pb::DowngradeResponse> {
-        Err(Status::unimplemented("raftstore: downgrade is not supported"))
+        Err(Status::unimplemented(
+            "raftstore: downgrade is not supported",
+        ))
     }
 }

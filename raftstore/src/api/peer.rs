@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
-use protobuf::Message as PbMessage;
 use proto::raftstore::peer::raft_peer_server::RaftPeer;
-use proto::raftstore::peer::{LeaseRenewRequest, LeaseRenewResponse, LeaseTtlRequest, LeaseTtlResponse, RaftEnvelope, SendAck};
+use proto::raftstore::peer::{
+    LeaseRenewRequest, LeaseRenewResponse, LeaseTtlRequest, LeaseTtlResponse, RaftEnvelope, SendAck,
+};
+use protobuf::Message as PbMessage;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::member::Member;
@@ -17,7 +19,10 @@ pub struct PeerService {
 
 #[tonic::async_trait]
 impl RaftPeer for PeerService {
-    async fn send(&self, req: Request<Streaming<RaftEnvelope>>) -> Result<Response<SendAck>, Status> {
+    async fn send(
+        &self,
+        req: Request<Streaming<RaftEnvelope>>,
+    ) -> Result<Response<SendAck>, Status> {
         let mut stream = req.into_inner();
         let mailbox = self.member.mailbox();
         while let Some(env) = stream.message().await? {
@@ -30,7 +35,10 @@ impl RaftPeer for PeerService {
         Ok(Response::new(SendAck {}))
     }
 
-    async fn lease_renew(&self, req: Request<LeaseRenewRequest>) -> Result<Response<LeaseRenewResponse>, Status> {
+    async fn lease_renew(
+        &self,
+        req: Request<LeaseRenewRequest>,
+    ) -> Result<Response<LeaseRenewResponse>, Status> {
         if !self.member.is_leader() {
             return Ok(Response::new(LeaseRenewResponse { ttl: -1 }));
         }
@@ -38,13 +46,26 @@ impl RaftPeer for PeerService {
         Ok(Response::new(LeaseRenewResponse { ttl }))
     }
 
-    async fn lease_time_to_live(&self, req: Request<LeaseTtlRequest>) -> Result<Response<LeaseTtlResponse>, Status> {
+    async fn lease_time_to_live(
+        &self,
+        req: Request<LeaseTtlRequest>,
+    ) -> Result<Response<LeaseTtlResponse>, Status> {
         if !self.member.is_leader() {
-            return Ok(Response::new(LeaseTtlResponse { not_leader: true, ..Default::default() }));
+            return Ok(Response::new(LeaseTtlResponse {
+                not_leader: true,
+                ..Default::default()
+            }));
         }
-        Ok(Response::new(match self.member.sm.lessor.time_to_live(req.get_ref().id) {
-            Some(t) => LeaseTtlResponse { ttl: t.remaining, granted_ttl: t.granted, found: true, not_leader: false },
-            None => LeaseTtlResponse::default(),
-        }))
+        Ok(Response::new(
+            match self.member.sm.lessor.time_to_live(req.get_ref().id) {
+                Some(t) => LeaseTtlResponse {
+                    ttl: t.remaining,
+                    granted_ttl: t.granted,
+                    found: true,
+                    not_leader: false,
+                },
+                None => LeaseTtlResponse::default(),
+            },
+        ))
     }
 }

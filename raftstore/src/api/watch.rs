@@ -62,15 +62,29 @@ struct WatchStream {
 struct Gone;
 
 impl WatchStream {
-    fn new(member: Arc<Member>, out: mpsc::Sender<Result<pb::WatchResponse, Status>>) -> WatchStream {
-        WatchStream { member, out, watchers: HashMap::new(), next_id: 0, stream_id: 0 }
+    fn new(
+        member: Arc<Member>,
+        out: mpsc::Sender<Result<pb::WatchResponse, Status>>,
+    ) -> WatchStream {
+        WatchStream {
+            member,
+            out,
+            watchers: HashMap::new(),
+            next_id: 0,
+            stream_id: 0,
+        }
     }
 
     async fn run(mut self, mut input: Streaming<pb::WatchRequest>) {
         let hub = self.member.sm.hub.clone();
         let (stream_id, mut events) = hub.open_stream();
         self.stream_id = stream_id;
-        let mut progress = tokio::time::interval(self.member.cfg.progress_notify_interval.max(Duration::from_millis(100)));
+        let mut progress = tokio::time::interval(
+            self.member
+                .cfg
+                .progress_notify_interval
+                .max(Duration::from_millis(100)),
+        );
         progress.tick().await;
         loop {
             let step = tokio::select! {
@@ -103,28 +117,46 @@ impl WatchStream {
         h
     }
 
-    async fn on_request(&mut self, req: pb::WatchRequest, events: &mut mpsc::UnboundedReceiver<HubMessage>) -> Result<(), Gone> {
+    async fn on_request(
+        &mut self,
+        req: pb::WatchRequest,
+        events: &mut mpsc::UnboundedReceiver<HubMessage>,
+    ) -> Result<(), Gone> {
         match req.request_union {
             Some(RequestUnion::CreateRequest(c)) => self.create(c).await,
             Some(RequestUnion::CancelRequest(c)) => {
                 if self.watchers.remove(&c.watch_id).is_some() {
                     self.member.sm.hub.remove(self.stream_id, c.watch_id);
                     let header = self.member.header();
-                    self.send(pb::WatchResponse { header, watch_id: c.watch_id, canceled: true, ..Default::default() }).await?;
+                    self.send(pb::WatchResponse {
+                        header,
+                        watch_id: c.watch_id,
+                        canceled: true,
+                        ..Default::default()
+                    })
+                    .await?;
                 }
                 Ok(())
             }
             Some(RequestUnion::ProgressRequest(_)) => {
                 let rev = self.drain(events).await?;
                 // Not tied to one watcher: etcd answers with watch id -1.
-                self.send(pb::WatchResponse { header: self.header(rev), watch_id: -1, ..Default::default() }).await
+                self.send(pb::WatchResponse {
+                    header: self.header(rev),
+                    watch_id: -1,
+                    ..Default::default()
+                })
+                .await
             }
             None => Ok(()),
         }
     }
 
     /// Deliver everything the hub has handed out so far; returns the revision it covers.
-    async fn drain(&mut self, events: &mut mpsc::UnboundedReceiver<HubMessage>) -> Result<i64, Gone> {
+    async fn drain(
+        &mut self,
+        events: &mut mpsc::UnboundedReceiver<HubMessage>,
+    ) -> Result<i64, Gone> {
         let rev = self.member.sm.hub.notified_revision();
         while let Ok(msg) = events.try_recv() {
             self.on_hub(msg).await?;
@@ -142,7 +174,8 @@ impl WatchStream {
                         watch_id: c.watch_id,
                         created: true,
                         canceled: true,
-                        cancel_reason: "mvcc: duplicate watch ID provided on the WatchStream".into(),
+                        cancel_reason: "mvcc: duplicate watch ID provided on the WatchStream"
+                            .into(),
                         ..Default::default()
                     })
                     .await;
@@ -159,7 +192,11 @@ impl WatchStream {
         // Register first, then read the revision: every later event reaches us live.
         hub.add(self.stream_id, id, &c.key, &c.range_end);
         let current = store.current_revision();
-        let start = if c.start_revision > 0 { c.start_revision } else { current + 1 };
+        let start = if c.start_revision > 0 {
+            c.start_revision
+        } else {
+            current + 1
+        };
         let filters = |f: FilterType| c.filters.contains(&(f as i32));
         let watcher = Watcher {
             key: c.key.clone(),
@@ -171,8 +208,13 @@ impl WatchStream {
             next_rev: start,
         };
         self.watchers.insert(id, watcher);
-        self.send(pb::WatchResponse { header: self.header(current), watch_id: id, created: true, ..Default::default() })
-            .await?;
+        self.send(pb::WatchResponse {
+            header: self.header(current),
+            watch_id: id,
+            created: true,
+            ..Default::default()
+        })
+        .await?;
         self.catch_up(id, current).await
     }
 
@@ -180,14 +222,19 @@ impl WatchStream {
     async fn catch_up(&mut self, id: i64, to: i64) -> Result<(), Gone> {
         let store = self.member.sm.kv.clone();
         loop {
-            let Some(w) = self.watchers.get(&id) else { return Ok(()) };
+            let Some(w) = self.watchers.get(&id) else {
+                return Ok(());
+            };
             if w.next_rev > to {
                 return Ok(());
             }
             let (key, end, from) = (w.key.clone(), w.end.clone(), w.next_rev);
             let step = {
                 let store = store.clone();
-                tokio::task::spawn_blocking(move || store.history(&key, &end, from, to, HISTORY_STEP)).await
+                tokio::task::spawn_blocking(move || {
+                    store.history(&key, &end, from, to, HISTORY_STEP)
+                })
+                .await
             };
             match step {
                 Ok(Ok((events, next))) => {
@@ -208,22 +255,37 @@ impl WatchStream {
         self.member.sm.hub.remove(self.stream_id, id);
         let header = self.member.header();
         let compact_revision = self.member.sm.kv.compacted_revision();
-        self.send(pb::WatchResponse { header, watch_id: id, canceled: true, compact_revision, ..Default::default() })
-            .await
+        self.send(pb::WatchResponse {
+            header,
+            watch_id: id,
+            canceled: true,
+            compact_revision,
+            ..Default::default()
+        })
+        .await
     }
 
     async fn cancel(&mut self, id: i64, reason: &str) -> Result<(), Gone> {
         self.watchers.remove(&id);
         self.member.sm.hub.remove(self.stream_id, id);
         let header = self.member.header();
-        self.send(pb::WatchResponse { header, watch_id: id, canceled: true, cancel_reason: reason.into(), ..Default::default() })
-            .await
+        self.send(pb::WatchResponse {
+            header,
+            watch_id: id,
+            canceled: true,
+            cancel_reason: reason.into(),
+            ..Default::default()
+        })
+        .await
     }
 
     async fn on_hub(&mut self, msg: HubMessage) -> Result<(), Gone> {
         match msg {
             HubMessage::Events { watch_id, events } => {
-                let next = events.last().and_then(|e| e.kv.as_ref()).map_or(0, |kv| kv.mod_revision + 1);
+                let next = events
+                    .last()
+                    .and_then(|e| e.kv.as_ref())
+                    .map_or(0, |kv| kv.mod_revision + 1);
                 self.deliver(watch_id, events, next).await
             }
             HubMessage::Resync => {
@@ -240,7 +302,9 @@ impl WatchStream {
     /// Send `events` (in revision order) to watcher `id`, skipping what it has seen, then
     /// advance it to `next` (the first revision it has not seen).
     async fn deliver(&mut self, id: i64, events: Vec<Event>, next: i64) -> Result<(), Gone> {
-        let Some(w) = self.watchers.get_mut(&id) else { return Ok(()) };
+        let Some(w) = self.watchers.get_mut(&id) else {
+            return Ok(());
+        };
         let from = w.next_rev;
         let (no_put, no_delete, prev_kv) = (w.no_put, w.no_delete, w.prev_kv);
         w.next_rev = w.next_rev.max(next);
@@ -260,19 +324,43 @@ impl WatchStream {
             }
             out.push(e);
         }
-        let Some(last) = out.last().and_then(|e| e.kv.as_ref()).map(|kv| kv.mod_revision) else { return Ok(()) };
-        self.send(pb::WatchResponse { header: self.header(last), watch_id: id, events: out, ..Default::default() })
-            .await
+        let Some(last) = out
+            .last()
+            .and_then(|e| e.kv.as_ref())
+            .map(|kv| kv.mod_revision)
+        else {
+            return Ok(());
+        };
+        self.send(pb::WatchResponse {
+            header: self.header(last),
+            watch_id: id,
+            events: out,
+            ..Default::default()
+        })
+        .await
     }
 
-    async fn on_progress_tick(&mut self, events: &mut mpsc::UnboundedReceiver<HubMessage>) -> Result<(), Gone> {
+    async fn on_progress_tick(
+        &mut self,
+        events: &mut mpsc::UnboundedReceiver<HubMessage>,
+    ) -> Result<(), Gone> {
         if !self.watchers.values().any(|w| w.progress_notify) {
             return Ok(());
         }
         let rev = self.drain(events).await?;
-        let ids: Vec<i64> = self.watchers.iter().filter(|(_, w)| w.progress_notify).map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = self
+            .watchers
+            .iter()
+            .filter(|(_, w)| w.progress_notify)
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
-            self.send(pb::WatchResponse { header: self.header(rev), watch_id: id, ..Default::default() }).await?;
+            self.send(pb::WatchResponse {
+                header: self.header(rev),
+                watch_id: id,
+                ..Default::default()
+            })
+            .await?;
         }
         Ok(())
     }

@@ -35,7 +35,12 @@ impl KeyHistory {
     pub fn put(&mut self, rev: Revision, created: i64, version: i64) {
         match self.gens.last_mut() {
             Some(g) if g.tombstone.is_none() => g.revs.push(rev),
-            _ => self.gens.push(Generation { created, first_version: version, revs: vec![rev], tombstone: None }),
+            _ => self.gens.push(Generation {
+                created,
+                first_version: version,
+                revs: vec![rev],
+                tombstone: None,
+            }),
         }
     }
 
@@ -81,17 +86,18 @@ impl KeyHistory {
     /// `at` go. Pushes every kept revision at or below `at` into `keep`; returns true if the
     /// key has nothing left.
     pub fn compact(&mut self, at: i64, keep: &mut Vec<Revision>) -> bool {
-        self.gens.retain(|g| !matches!(g.tombstone, Some(t) if t.main <= at));
+        self.gens
+            .retain(|g| !matches!(g.tombstone, Some(t) if t.main <= at));
         for g in &mut self.gens {
             let idx = g.revs.partition_point(|r| r.main <= at);
             if idx > 1 {
                 g.revs.drain(..idx - 1);
                 g.first_version += idx as i64 - 1;
             }
-            if let Some(first) = g.revs.first() {
-                if first.main <= at {
-                    keep.push(*first);
-                }
+            if let Some(first) = g.revs.first()
+                && first.main <= at
+            {
+                keep.push(*first);
             }
         }
         self.gens.is_empty()
@@ -138,7 +144,13 @@ impl KeyIndex {
 
     /// Keys in `[start, end)` that existed at `at`, in key order, up to `limit` (0 = all).
     /// Also returns how many there were in all.
-    pub fn range(&self, start: &[u8], end: &[u8], at: i64, limit: usize) -> (Vec<(&[u8], KeyAt)>, usize) {
+    pub fn range(
+        &self,
+        start: &[u8],
+        end: &[u8],
+        at: i64,
+        limit: usize,
+    ) -> (Vec<(&[u8], KeyAt)>, usize) {
         let mut out = Vec::new();
         let mut count = 0;
         for (k, h) in self.range_iter(start, end) {
@@ -152,7 +164,11 @@ impl KeyIndex {
         (out, count)
     }
 
-    fn range_iter<'a>(&'a self, start: &[u8], end: &[u8]) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a KeyHistory)> + 'a> {
+    fn range_iter<'a>(
+        &'a self,
+        start: &[u8],
+        end: &[u8],
+    ) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a KeyHistory)> + 'a> {
         if end.is_empty() {
             return Box::new(self.keys.get_key_value(start).into_iter());
         }
@@ -198,11 +214,32 @@ mod tests {
         assert!(h.tombstone(r(6)));
         h.put(r(8), 8, 1);
         assert_eq!(h.get(1), None);
-        assert_eq!(h.get(2), Some(KeyAt { modified: r(2), created: 2, version: 1 }));
-        assert_eq!(h.get(5), Some(KeyAt { modified: r(4), created: 2, version: 2 }));
+        assert_eq!(
+            h.get(2),
+            Some(KeyAt {
+                modified: r(2),
+                created: 2,
+                version: 1
+            })
+        );
+        assert_eq!(
+            h.get(5),
+            Some(KeyAt {
+                modified: r(4),
+                created: 2,
+                version: 2
+            })
+        );
         assert_eq!(h.get(6), None);
         assert_eq!(h.get(7), None);
-        assert_eq!(h.get(9), Some(KeyAt { modified: r(8), created: 8, version: 1 }));
+        assert_eq!(
+            h.get(9),
+            Some(KeyAt {
+                modified: r(8),
+                created: 8,
+                version: 1
+            })
+        );
         assert!(!h.tombstone(r(9)) || h.get(10).is_none());
     }
 
@@ -215,7 +252,14 @@ mod tests {
         let mut keep = vec![];
         assert!(!h.compact(3, &mut keep));
         assert_eq!(keep, vec![r(3)]);
-        assert_eq!(h.get(3), Some(KeyAt { modified: r(3), created: 1, version: 3 }));
+        assert_eq!(
+            h.get(3),
+            Some(KeyAt {
+                modified: r(3),
+                created: 1,
+                version: 3
+            })
+        );
         assert_eq!(h.get(5).map(|k| k.version), Some(5));
     }
 
@@ -237,7 +281,11 @@ mod tests {
         }
         ix.tombstone(b"c", r(5));
         let keys = |s: &[u8], e: &[u8], at: i64| -> Vec<String> {
-            ix.range(s, e, at, 0).0.iter().map(|(k, _)| String::from_utf8(k.to_vec()).unwrap()).collect()
+            ix.range(s, e, at, 0)
+                .0
+                .iter()
+                .map(|(k, _)| String::from_utf8(k.to_vec()).unwrap())
+                .collect()
         };
         assert_eq!(keys(b"a", b"c", 10), ["a", "b"]);
         assert_eq!(keys(b"b", b"\0", 10), ["b", "d"]);

@@ -34,7 +34,10 @@ impl Revision {
         }
         let main = i64::from_be_bytes(b[0..8].try_into().ok()?);
         let sub = i64::from_be_bytes(b[9..17].try_into().ok()?);
-        Some((Revision { main, sub }, b.len() > REV_BYTES && b[REV_BYTES] == b't'))
+        Some((
+            Revision { main, sub },
+            b.len() > REV_BYTES && b[REV_BYTES] == b't',
+        ))
     }
 }
 
@@ -44,13 +47,24 @@ mod tests {
 
     #[test]
     fn keys_sort_by_revision() {
-        let revs = [Revision::new(1, 0), Revision::new(1, 1), Revision::new(2, 0), Revision::new(256, 3)];
+        let revs = [
+            Revision::new(1, 0),
+            Revision::new(1, 1),
+            Revision::new(2, 0),
+            Revision::new(256, 3),
+        ];
         for w in revs.windows(2) {
             assert!(w[0].to_key(false) < w[1].to_key(true));
             assert!(w[0].to_key(true) < w[1].to_key(false));
         }
-        assert_eq!(Revision::from_key(&revs[3].to_key(true)), Some((revs[3], true)));
-        assert_eq!(Revision::from_key(&revs[2].to_key(false)), Some((revs[2], false)));
+        assert_eq!(
+            Revision::from_key(&revs[3].to_key(true)),
+            Some((revs[3], true))
+        );
+        assert_eq!(
+            Revision::from_key(&revs[2].to_key(false)),
+            Some((revs[2], false))
+        );
         assert_eq!(Revision::from_key(b"short"), None);
     }
 }

@@ -44,7 +44,10 @@ pub struct KvStore {
 impl KvStore {
     /// Open over `db`, rebuilding the key index from the `kv` column family.
     pub fn open(db: Arc<DB>) -> Result<KvStore> {
-        let store = KvStore { db, state: RwLock::new(KvState::default()) };
+        let store = KvStore {
+            db,
+            state: RwLock::new(KvState::default()),
+        };
         store.reload()?;
         Ok(store)
     }
@@ -59,7 +62,9 @@ impl KvStore {
         };
         for item in db.iterator_cf(engine::cf(db, CF_KV), IteratorMode::Start) {
             let (k, v) = item?;
-            let Some((rev, tombstone)) = Revision::from_key(&k) else { continue };
+            let Some((rev, tombstone)) = Revision::from_key(&k) else {
+                continue;
+            };
             let kv = KeyValue::decode(v.as_ref())?;
             if tombstone {
                 st.index.tombstone(&kv.key, rev);
@@ -91,7 +96,11 @@ impl KvStore {
     /// Serve a range request from committed state.
     pub fn range(&self, req: &RangeRequest) -> Result<RangeOutcome> {
         let st = self.read();
-        let rev = if req.revision <= 0 { st.current } else { req.revision };
+        let rev = if req.revision <= 0 {
+            st.current
+        } else {
+            req.revision
+        };
         if rev > st.current {
             return Err(Error::FutureRev);
         }
@@ -107,7 +116,10 @@ impl KvStore {
         };
         let (keys, count) = st.index.range(&req.key, &req.range_end, rev, fetch_limit);
         if req.count_only {
-            return Ok(RangeOutcome { count: count as i64, ..Default::default() });
+            return Ok(RangeOutcome {
+                count: count as i64,
+                ..Default::default()
+            });
         }
         let revs: Vec<Revision> = keys.iter().map(|(_, ka)| ka.modified).collect();
         let snap = self.db.snapshot();
@@ -127,7 +139,9 @@ impl KvStore {
         if at < st.compacted {
             return Ok(None);
         }
-        let Some(ka) = st.index.get(key, at) else { return Ok(None) };
+        let Some(ka) = st.index.get(key, at) else {
+            return Ok(None);
+        };
         let snap = self.db.snapshot();
         drop(st);
         let v = snap.get_cf(engine::cf(&self.db, CF_KV), ka.modified.to_key(false))?;
@@ -140,7 +154,14 @@ impl KvStore {
     /// Events with main revision in `[from, to]` on keys in `[key, end)`, in revision order,
     /// stopping after `max` revisions' worth. Returns the events and the first revision not yet
     /// scanned.
-    pub fn history(&self, key: &[u8], end: &[u8], from: i64, to: i64, max: usize) -> Result<(Vec<Event>, i64)> {
+    pub fn history(
+        &self,
+        key: &[u8],
+        end: &[u8],
+        from: i64,
+        to: i64,
+        max: usize,
+    ) -> Result<(Vec<Event>, i64)> {
         let st = self.read();
         if from < st.compacted {
             return Err(Error::Compacted);
@@ -160,7 +181,9 @@ impl KvStore {
         let mut last_main = from - 1;
         for item in iter {
             let (k, v) = item?;
-            let Some((rev, tombstone)) = Revision::from_key(&k) else { continue };
+            let Some((rev, tombstone)) = Revision::from_key(&k) else {
+                continue;
+            };
             if rev.main != last_main {
                 if revisions == max {
                     return Ok((events, rev.main));
@@ -186,7 +209,11 @@ impl KvStore {
             }
             let keep = st.index.compact(at);
             st.compacted = at;
-            self.db.put_cf(engine::cf(&self.db, CF_META), META_COMPACT, (at as u64).to_be_bytes())?;
+            self.db.put_cf(
+                engine::cf(&self.db, CF_META),
+                META_COMPACT,
+                (at as u64).to_be_bytes(),
+            )?;
             keep.into_iter().collect()
         };
         let cf = engine::cf(&self.db, CF_KV);
@@ -212,11 +239,19 @@ fn event_of(kv: KeyValue, rev: Revision, tombstone: bool) -> Event {
     if tombstone {
         Event {
             r#type: EventType::Delete as i32,
-            kv: Some(KeyValue { key: kv.key, mod_revision: rev.main, ..Default::default() }),
+            kv: Some(KeyValue {
+                key: kv.key,
+                mod_revision: rev.main,
+                ..Default::default()
+            }),
             prev_kv: None,
         }
     } else {
-        Event { r#type: EventType::Put as i32, kv: Some(kv), prev_kv: None }
+        Event {
+            r#type: EventType::Put as i32,
+            kv: Some(kv),
+            prev_kv: None,
+        }
     }
 }
 
@@ -235,7 +270,11 @@ fn finish_range(req: &RangeRequest, mut kvs: Vec<KeyValue>, count: usize) -> Ran
     let bound = |v: i64, min: i64, max: i64| (min == 0 || v >= min) && (max == 0 || v <= max);
     kvs.retain(|kv| {
         bound(kv.mod_revision, req.min_mod_revision, req.max_mod_revision)
-            && bound(kv.create_revision, req.min_create_revision, req.max_create_revision)
+            && bound(
+                kv.create_revision,
+                req.min_create_revision,
+                req.max_create_revision,
+            )
     });
     let mut order = SortOrder::try_from(req.sort_order).unwrap_or(SortOrder::None);
     let target = SortTarget::try_from(req.sort_target).unwrap_or(SortTarget::Key);
@@ -264,12 +303,24 @@ fn finish_range(req: &RangeRequest, mut kvs: Vec<KeyValue>, count: usize) -> Ran
             kv.value.clear();
         }
     }
-    RangeOutcome { kvs, count: count as i64, more }
+    RangeOutcome {
+        kvs,
+        count: count as i64,
+        more,
+    }
 }
 
 enum IndexChange {
-    Put { key: Vec<u8>, rev: Revision, created: i64, version: i64 },
-    Tombstone { key: Vec<u8>, rev: Revision },
+    Put {
+        key: Vec<u8>,
+        rev: Revision,
+        created: i64,
+        version: i64,
+    },
+    Tombstone {
+        key: Vec<u8>,
+        rev: Revision,
+    },
 }
 
 /// Everything one apply step writes: any number of write transactions, committed with one
@@ -329,13 +380,18 @@ impl<'s> KvWriter<'s> {
             return Ok(v.clone());
         }
         let st = self.store.read();
-        let Some(ka) = st.index.latest_of(key) else { return Ok(None) };
+        let Some(ka) = st.index.latest_of(key) else {
+            return Ok(None);
+        };
         drop(st);
         self.fetch(ka)
     }
 
     fn fetch(&self, ka: KeyAt) -> Result<Option<KeyValue>> {
-        let v = self.store.db.get_cf(engine::cf(&self.store.db, CF_KV), ka.modified.to_key(false))?;
+        let v = self
+            .store
+            .db
+            .get_cf(engine::cf(&self.store.db, CF_KV), ka.modified.to_key(false))?;
         Ok(match v {
             Some(v) => Some(KeyValue::decode(v.as_slice())?),
             None => None,
@@ -359,10 +415,10 @@ impl<'s> KvWriter<'s> {
             }
         }
         for (k, v) in &self.overlay {
-            if in_range(k, key, end) {
-                if let Some(kv) = v {
-                    merged.insert(k.clone(), kv.clone());
-                }
+            if in_range(k, key, end)
+                && let Some(kv) = v
+            {
+                merged.insert(k.clone(), kv.clone());
             }
         }
         Ok(merged.into_values().collect())
@@ -382,7 +438,10 @@ impl<'s> KvWriter<'s> {
         let kvs = self.scan(&req.key, &req.range_end)?;
         let count = kvs.len();
         if req.count_only {
-            return Ok(RangeOutcome { count: count as i64, ..Default::default() });
+            return Ok(RangeOutcome {
+                count: count as i64,
+                ..Default::default()
+            });
         }
         Ok(finish_range(req, kvs, count))
     }
@@ -417,8 +476,17 @@ impl<'s> KvWriter<'s> {
         };
         let cf = engine::cf(&self.store.db, CF_KV);
         self.batch.put_cf(cf, rev.to_key(false), kv.encode_to_vec());
-        self.changes.push(IndexChange::Put { key: key.to_vec(), rev, created, version });
-        self.events.push(Event { r#type: EventType::Put as i32, kv: Some(kv.clone()), prev_kv: None });
+        self.changes.push(IndexChange::Put {
+            key: key.to_vec(),
+            rev,
+            created,
+            version,
+        });
+        self.events.push(Event {
+            r#type: EventType::Put as i32,
+            kv: Some(kv.clone()),
+            prev_kv: None,
+        });
         self.overlay.insert(key.to_vec(), Some(kv));
     }
 
@@ -433,11 +501,23 @@ impl<'s> KvWriter<'s> {
 
     fn delete_one(&mut self, key: &[u8]) {
         let rev = self.next_rev();
-        let tomb = KeyValue { key: key.to_vec(), mod_revision: rev.main, ..Default::default() };
+        let tomb = KeyValue {
+            key: key.to_vec(),
+            mod_revision: rev.main,
+            ..Default::default()
+        };
         let cf = engine::cf(&self.store.db, CF_KV);
-        self.batch.put_cf(cf, rev.to_key(true), tomb.encode_to_vec());
-        self.changes.push(IndexChange::Tombstone { key: key.to_vec(), rev });
-        self.events.push(Event { r#type: EventType::Delete as i32, kv: Some(tomb), prev_kv: None });
+        self.batch
+            .put_cf(cf, rev.to_key(true), tomb.encode_to_vec());
+        self.changes.push(IndexChange::Tombstone {
+            key: key.to_vec(),
+            rev,
+        });
+        self.events.push(Event {
+            r#type: EventType::Delete as i32,
+            kv: Some(tomb),
+            prev_kv: None,
+        });
         self.overlay.insert(key.to_vec(), None);
     }
 
@@ -446,14 +526,20 @@ impl<'s> KvWriter<'s> {
     pub fn commit(mut self) -> Result<Vec<Event>> {
         let meta = engine::cf(&self.store.db, CF_META);
         if self.rev != self.base {
-            self.batch.put_cf(meta, META_REV, (self.rev as u64).to_be_bytes());
+            self.batch
+                .put_cf(meta, META_REV, (self.rev as u64).to_be_bytes());
         }
         self.store.db.write(self.batch)?;
         if self.rev != self.base {
             let mut st = self.store.state.write().unwrap_or_else(|e| e.into_inner());
             for c in self.changes {
                 match c {
-                    IndexChange::Put { key, rev, created, version } => st.index.put(&key, rev, created, version),
+                    IndexChange::Put {
+                        key,
+                        rev,
+                        created,
+                        version,
+                    } => st.index.put(&key, rev, created, version),
                     IndexChange::Tombstone { key, rev } => {
                         st.index.tombstone(&key, rev);
                     }
@@ -501,7 +587,11 @@ mod tests {
     }
 
     fn get(s: &KvStore, k: &str, rev: i64) -> Result<Option<KeyValue>> {
-        let req = RangeRequest { key: k.into(), revision: rev, ..Default::default() };
+        let req = RangeRequest {
+            key: k.into(),
+            revision: rev,
+            ..Default::default()
+        };
         Ok(s.range(&req)?.kvs.into_iter().next())
     }
 
@@ -511,7 +601,15 @@ mod tests {
         assert_eq!(put(&s, "a", "1"), 1);
         assert_eq!(put(&s, "a", "2"), 2);
         let kv = get(&s, "a", 0).unwrap().unwrap();
-        assert_eq!((kv.create_revision, kv.mod_revision, kv.version, kv.value.as_slice()), (1, 2, 2, &b"2"[..]));
+        assert_eq!(
+            (
+                kv.create_revision,
+                kv.mod_revision,
+                kv.version,
+                kv.value.as_slice()
+            ),
+            (1, 2, 2, &b"2"[..])
+        );
         assert_eq!(get(&s, "a", 1).unwrap().unwrap().value, b"1");
         assert_eq!(get(&s, "a", 3), Err(Error::FutureRev));
         assert_eq!(del(&s, "a", ""), 1);
@@ -537,7 +635,12 @@ mod tests {
             put(&s, k, v);
         }
         let r = s
-            .range(&RangeRequest { key: "p/".into(), range_end: "p0".into(), limit: 2, ..Default::default() })
+            .range(&RangeRequest {
+                key: "p/".into(),
+                range_end: "p0".into(),
+                limit: 2,
+                ..Default::default()
+            })
             .unwrap();
         assert_eq!((r.kvs.len(), r.count, r.more), (2, 3, true));
         let r = s
@@ -550,10 +653,21 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        let keys: Vec<_> = r.kvs.iter().map(|kv| String::from_utf8_lossy(&kv.key).to_string()).collect();
+        let keys: Vec<_> = r
+            .kvs
+            .iter()
+            .map(|kv| String::from_utf8_lossy(&kv.key).to_string())
+            .collect();
         assert_eq!(keys, ["p/a", "p/c", "p/b"]);
         assert!(r.kvs.iter().all(|kv| kv.value.is_empty()));
-        let r = s.range(&RangeRequest { key: "\0".into(), range_end: "\0".into(), count_only: true, ..Default::default() }).unwrap();
+        let r = s
+            .range(&RangeRequest {
+                key: "\0".into(),
+                range_end: "\0".into(),
+                count_only: true,
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!((r.count, r.kvs.len()), (4, 0));
     }
 
@@ -565,7 +679,13 @@ mod tests {
         w.begin();
         w.put(b"b", b"2".to_vec(), 0).unwrap();
         w.delete_range(b"a", b"").unwrap();
-        let r = w.range(&RangeRequest { key: "\0".into(), range_end: "\0".into(), ..Default::default() }).unwrap();
+        let r = w
+            .range(&RangeRequest {
+                key: "\0".into(),
+                range_end: "\0".into(),
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(r.kvs.len(), 1);
         assert_eq!(r.kvs[0].key, b"b");
         w.end();
@@ -573,7 +693,11 @@ mod tests {
         assert_eq!(events.len(), 2);
         assert_eq!(s.current_revision(), 2);
         // Both changes share one main revision.
-        assert!(events.iter().all(|e| e.kv.as_ref().unwrap().mod_revision == 2));
+        assert!(
+            events
+                .iter()
+                .all(|e| e.kv.as_ref().unwrap().mod_revision == 2)
+        );
     }
 
     #[test]
@@ -595,7 +719,10 @@ mod tests {
         assert_eq!(get(&s, "k", 2), Err(Error::Compacted));
         assert_eq!(get(&s, "other", 3).unwrap().unwrap().value, b"x");
         assert_eq!(get(&s, "k", 3).unwrap().unwrap().value, b"2");
-        assert_eq!(s.history(b"k", b"", 2, 5, 10).unwrap_err(), Error::Compacted);
+        assert_eq!(
+            s.history(b"k", b"", 2, 5, 10).unwrap_err(),
+            Error::Compacted
+        );
         // The index is rebuilt from disk as it was.
         s.reload().unwrap();
         assert_eq!(get(&s, "k", 3).unwrap().unwrap().value, b"2");
