@@ -741,3 +741,124 @@ mod tests {
         assert_eq!(s.current_revision(), 2);
     }
 }
+
+/// The store against a model that keeps the whole key space at every revision.
+#[cfg(test)]
+mod model {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Put(u8, u8),
+        Delete(u8),
+        DeleteRange(u8, u8),
+        /// Compact at (current revision - n), if that is ahead of the last compaction.
+        Compact(u8),
+        Reopen,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => (0..6u8, any::<u8>()).prop_map(|(k, v)| Op::Put(k, v)),
+            2 => (0..6u8).prop_map(Op::Delete),
+            1 => (0..6u8, 0..7u8).prop_map(|(a, b)| Op::DeleteRange(a, b)),
+            1 => (0..4u8).prop_map(Op::Compact),
+            1 => Just(Op::Reopen),
+        ]
+    }
+
+    fn key(k: u8) -> Vec<u8> {
+        format!("k{k}").into_bytes()
+    }
+
+    type Space = BTreeMap<Vec<u8>, KeyValue>;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn store_matches_model(ops in proptest::collection::vec(op(), 1..60)) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = KvStore::open(engine::open(dir.path()).unwrap()).unwrap();
+            // history[r] = the key space as of revision r.
+            let mut history: Vec<Space> = vec![Space::new()];
+            let mut compacted = 0i64;
+            for op in ops {
+                let rev = history.len() as i64 - 1;
+                let mut space = history.last().unwrap().clone();
+                let mut w = KvWriter::new(&store);
+                w.begin();
+                match op {
+                    Op::Put(k, v) => {
+                        w.put(&key(k), vec![v], 0).unwrap();
+                        let prev = space.get(&key(k)).cloned();
+                        space.insert(key(k), KeyValue {
+                            key: key(k),
+                            create_revision: prev.as_ref().map_or(rev + 1, |p| p.create_revision),
+                            mod_revision: rev + 1,
+                            version: prev.map_or(1, |p| p.version + 1),
+                            value: vec![v],
+                            lease: 0,
+                        });
+                    }
+                    Op::Delete(k) => {
+                        w.delete_range(&key(k), b"").unwrap();
+                        space.remove(&key(k));
+                    }
+                    Op::DeleteRange(a, b) => {
+                        w.delete_range(&key(a), &key(b)).unwrap();
+                        space.retain(|k, _| !(k >= &key(a) && k < &key(b)));
+                    }
+                    Op::Compact(n) => {
+                        let at = rev - i64::from(n);
+                        if at > compacted {
+                            store.compact(at).unwrap();
+                            compacted = at;
+                        }
+                    }
+                    Op::Reopen => {
+                        drop(w);
+                        let db = store.db.clone();
+                        drop(store);
+                        store = KvStore::open(db).unwrap();
+                        continue;
+                    }
+                }
+                w.end();
+                let changed = w.revision() != rev;
+                w.commit().unwrap();
+                prop_assert_eq!(changed, space != *history.last().unwrap());
+                if changed {
+                    history.push(space);
+                }
+                prop_assert_eq!(store.current_revision(), history.len() as i64 - 1);
+            }
+            // Every retained revision reads exactly as the model says.
+            let current = history.len() as i64 - 1;
+            for r in compacted.max(1)..=current {
+                let got = store.range(&RangeRequest { key: vec![0], range_end: vec![0], revision: r, ..Default::default() }).unwrap();
+                let want: Vec<KeyValue> = history[r as usize].values().cloned().collect();
+                prop_assert_eq!(&got.kvs, &want, "at revision {}", r);
+            }
+            // (Revision 0 means "newest", so only a compaction past 1 leaves one to refuse.)
+            if compacted > 1 {
+                let old = store.range(&RangeRequest { key: vec![0], range_end: vec![0], revision: compacted - 1, ..Default::default() });
+                prop_assert_eq!(old.unwrap_err(), Error::Compacted);
+            }
+            // History after the compaction point replays the model's changes in order.
+            let from = compacted + 1;
+            if from <= current {
+                let (events, _) = store.history(&[0], &[0], from, current, usize::MAX).unwrap();
+                let mut replay = history[(from - 1) as usize].clone();
+                for e in events {
+                    let kv = e.kv.unwrap();
+                    if e.r#type == EventType::Put as i32 { replay.insert(kv.key.clone(), kv); } else { replay.remove(&kv.key); }
+                }
+                prop_assert_eq!(&replay, history.last().unwrap());
+            }
+        }
+    }
+}
