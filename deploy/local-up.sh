@@ -1,17 +1,46 @@
 #!/usr/bin/env bash
-# Bring up a local cluster on this host and print how to reach it.
-# Today the cluster is its store: one raftstore member (the components that run on it land
-# issue by issue). State lives in $LOCAL_UP_DIR (default /var/tmp/local-cluster); stop it
-# with deploy/local-down.sh.
+# Bring up a local cluster on this host and print how to reach it:
+#
+#   deploy/local-up.sh [--state-dir DIR]         start (builds what is needed first)
+#   deploy/local-up.sh down [--state-dir DIR] [--purge]
+#                                                stop everything it started (--purge: delete data)
+#
+# What runs today: the store, one raftstore member; each component joins as it lands.
+# State (data, logs, pid files) lives in DIR, by default /var/tmp/local-cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STATE=${LOCAL_UP_DIR:-/var/tmp/local-cluster}
+STATE=/var/tmp/local-cluster
+ACTION=up
+PURGE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    up|down) ACTION=$1 ;;
+    --state-dir) STATE=$2; shift ;;
+    --state-dir=*) STATE=${1#*=} ;;
+    --purge) PURGE=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "local-up: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 CLIENT_PORT=${RAFTSTORE_CLIENT_PORT:-2379}
 PEER_PORT=${RAFTSTORE_PEER_PORT:-2380}
-deploy/install-deps.sh
-cargo build --release --locked -p raftstore
-BIN="${CARGO_TARGET_DIR:-$PWD/target}/release"
-mkdir -p "$STATE"
+
+down() {
+  for pidfile in "$STATE"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    local pid name
+    pid=$(cat "$pidfile"); name=$(basename "$pidfile" .pid)
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+      echo "stopped $name"
+    fi
+    rm -f "$pidfile"
+  done
+  if [ "$PURGE" = 1 ]; then rm -rf "$STATE"; echo "removed $STATE"; fi
+}
 
 start() { # start NAME COMMAND...: run a daemon in the background, logging to $STATE/NAME.log
   local name=$1; shift
@@ -22,20 +51,30 @@ start() { # start NAME COMMAND...: run a daemon in the background, logging to $S
   echo $! >"$STATE/$name.pid"
 }
 
+wait_healthy() { # wait_healthy NAME URL
+  for _ in $(seq 100); do
+    curl -fsS "$2" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$1 did not become healthy; see $STATE/$1.log" >&2
+  tail -n 20 "$STATE/$1.log" >&2
+  exit 1
+}
+
+if [ "$ACTION" = down ]; then down; exit 0; fi
+
+deploy/install-deps.sh
+cargo build --release --locked -p raftstore
+BIN="${CARGO_TARGET_DIR:-$PWD/target}/release"
+mkdir -p "$STATE"
+STATE=$(cd "$STATE" && pwd)
+
 start raftstore "$BIN/raftstore" --name local --data-dir "$STATE/raftstore" \
   --listen-client-urls "http://127.0.0.1:$CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$CLIENT_PORT" \
   --listen-peer-urls "http://127.0.0.1:$PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
   --initial-cluster "local=http://127.0.0.1:$PEER_PORT"
+wait_healthy raftstore "http://127.0.0.1:$CLIENT_PORT/health"
 
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$CLIENT_PORT/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-if ! curl -fsS "http://127.0.0.1:$CLIENT_PORT/health" >/dev/null; then
-  echo "raftstore did not become healthy; see $STATE/raftstore.log" >&2
-  tail -n 20 "$STATE/raftstore.log" >&2
-  exit 1
-fi
 cat <<MSG
 The store is up (data and logs in $STATE).
 Point etcdctl at it:
@@ -43,5 +82,5 @@ Point etcdctl at it:
   export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=127.0.0.1:$CLIENT_PORT
   etcdctl endpoint status -w table
 
-Stop it with deploy/local-down.sh (add --purge to delete its data).
+Stop it with: deploy/local-up.sh down --state-dir $STATE
 MSG
