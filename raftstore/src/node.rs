@@ -180,8 +180,12 @@ impl Node {
             }
             return;
         }
+        // The leader keys pending reads by context and drops a duplicate, so the context must
+        // be unique across members: this member's id, then its own counter.
         self.next_read_ctx += 1;
-        let ctx = self.next_read_ctx.to_be_bytes().to_vec();
+        let mut ctx = Vec::with_capacity(16);
+        ctx.extend_from_slice(&self.raw.raft.id.to_be_bytes());
+        ctx.extend_from_slice(&self.next_read_ctx.to_be_bytes());
         self.raw.read_index(ctx.clone());
         let batch = std::mem::take(&mut self.pending_reads);
         self.inflight_reads.insert(ctx, (Instant::now(), batch));

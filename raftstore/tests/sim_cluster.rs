@@ -314,3 +314,41 @@ async fn slow_links_delay_but_do_not_lose_writes() {
         converges(c.m(n), "slow/19", "x").await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_linearizable_reads_on_every_member_never_stall() {
+    // Regression: read contexts were per-member counters, so two members could send the
+    // leader the same context and the leader dropped one read until it timed out.
+    let c = SimCluster::new(10_000);
+    let leader = c.leader().await;
+    put_eventually(c.m(&leader), "x", "1").await;
+    let mut tasks = Vec::new();
+    for n in NAMES {
+        for _ in 0..4 {
+            let m = c.m(n).clone();
+            tasks.push(tokio::spawn(async move {
+                let end = Instant::now() + Duration::from_millis(1500);
+                let mut slowest = Duration::ZERO;
+                let mut reads = 0;
+                while Instant::now() < end {
+                    let t = Instant::now();
+                    let v = get(&m, "x", false)
+                        .await
+                        .unwrap_or_else(|e| panic!("read on {} failed: {e}", m.name));
+                    assert_eq!(v.as_deref(), Some("1"));
+                    slowest = slowest.max(t.elapsed());
+                    reads += 1;
+                }
+                (reads, slowest)
+            }));
+        }
+    }
+    for t in tasks {
+        let (reads, slowest) = t.await.unwrap();
+        assert!(reads > 10, "only {reads} reads");
+        assert!(
+            slowest < Duration::from_millis(500),
+            "a read took {slowest:?}"
+        );
+    }
+}
