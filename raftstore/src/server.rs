@@ -97,7 +97,9 @@ fn serve(listener: Listener, routes: Routes, mut stop: watch::Receiver<bool>) ->
                 // With our own listener, the builder's tcp_nodelay does not apply: without
                 // TCP_NODELAY every response over ~150 bytes waits for a delayed ACK (~40 ms).
                 let incoming = TcpIncoming::from(l).with_nodelay(Some(true));
-                builder().serve_with_incoming_shutdown(incoming, signal).await
+                builder()
+                    .serve_with_incoming_shutdown(incoming, signal)
+                    .await
             }
             Listener::Unix(l) => {
                 builder()
