@@ -25,6 +25,10 @@ struct Embedded {
 }
 
 async fn embedded() -> Embedded {
+    embedded_with(raftstore::config::AutoCompaction::Off).await
+}
+
+async fn embedded_with(auto_compaction: raftstore::config::AutoCompaction) -> Embedded {
     let dir = tempfile::tempdir().unwrap();
     let peer = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let peer_url = format!("http://{}", peer.local_addr().unwrap());
@@ -36,6 +40,7 @@ async fn embedded() -> Embedded {
         listen_peer_urls: vec![peer_url.clone()],
         initial_cluster: format!("solo={peer_url}"),
         progress_notify_interval: Duration::from_millis(300),
+        auto_compaction,
         unsafe_no_fsync: true,
         ..raftstore::Config::default()
     };
@@ -370,5 +375,47 @@ async fn etcd_error_codes_and_lease_expiry() {
         .unwrap()
         .into_inner();
     assert_eq!(ttl.ttl, -1);
+    e.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn periodic_auto_compaction_forgets_history_older_than_the_retention() {
+    let retention = Duration::from_secs(2);
+    let e = embedded_with(raftstore::config::AutoCompaction::Periodic(retention)).await;
+    let first = put(&e.channel, "ac", "0").await;
+    let mut kv = KvClient::new(e.channel.clone());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        put(&e.channel, "ac", "n").await;
+        let old = kv
+            .range(RangeRequest {
+                key: b"ac".to_vec(),
+                revision: first,
+                ..Default::default()
+            })
+            .await;
+        match old {
+            Err(s) if s.code() == tonic::Code::OutOfRange => {
+                assert!(s.message().contains("compacted"), "{s:?}");
+                break;
+            }
+            Ok(_) => assert!(
+                std::time::Instant::now() < deadline,
+                "revision {first} was never compacted"
+            ),
+            Err(s) => panic!("unexpected error {s:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Only history older than the retention goes: the newest value stays readable.
+    let now = kv
+        .range(RangeRequest {
+            key: b"ac".to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(now.kvs[0].value, b"n");
     e.server.shutdown().await;
 }
