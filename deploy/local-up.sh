@@ -5,8 +5,9 @@
 #   deploy/local-up.sh down [--state-dir DIR] [--purge]
 #                                                stop everything it started (--purge: delete data)
 #
-# What runs today: the store, one raftstore member; each component joins as it lands.
-# State (data, logs, pid files) lives in DIR, by default /var/tmp/local-cluster.
+# What runs today: kube-apiserver with its embedded store (one raftstore member); each
+# component joins as it lands. State (data, certificates, logs, pid files) lives in DIR,
+# by default /var/tmp/local-cluster; DIR/admin.kubeconfig is the admin's kubeconfig.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=/var/tmp/local-cluster
@@ -23,8 +24,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-CLIENT_PORT=${RAFTSTORE_CLIENT_PORT:-2379}
-PEER_PORT=${RAFTSTORE_PEER_PORT:-2380}
+SECURE_PORT=${KUBE_APISERVER_PORT:-6443}
 
 down() {
   for pidfile in "$STATE"/*.pid; do
@@ -51,9 +51,10 @@ start() { # start NAME COMMAND...: run a daemon in the background, logging to $S
   echo $! >"$STATE/$name.pid"
 }
 
-wait_healthy() { # wait_healthy NAME URL
+wait_healthy() { # wait_healthy NAME CURL-ARGS
   for _ in $(seq 100); do
-    curl -fsS "$2" >/dev/null 2>&1 && return 0
+    # shellcheck disable=SC2086
+    curl -fsS $2 >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "$1 did not become healthy; see $STATE/$1.log" >&2
@@ -64,23 +65,23 @@ wait_healthy() { # wait_healthy NAME URL
 if [ "$ACTION" = down ]; then down; exit 0; fi
 
 deploy/install-deps.sh
-cargo build --release --locked -p raftstore
+cargo build --release --locked -p kube-apiserver
 BIN="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p "$STATE"
 STATE=$(cd "$STATE" && pwd)
 
-start raftstore "$BIN/raftstore" --name local --data-dir "$STATE/raftstore" \
-  --listen-client-urls "http://127.0.0.1:$CLIENT_PORT" --advertise-client-urls "http://127.0.0.1:$CLIENT_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
-  --initial-cluster "local=http://127.0.0.1:$PEER_PORT"
-wait_healthy raftstore "http://127.0.0.1:$CLIENT_PORT/health"
+start kube-apiserver "$BIN/kube-apiserver" --data-dir "$STATE/kube-apiserver" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$SECURE_PORT" \
+  --cert-dir "$STATE/pki"
+wait_healthy kube-apiserver "-k https://127.0.0.1:$SECURE_PORT/readyz"
+ln -sf "$STATE/pki/admin.kubeconfig" "$STATE/admin.kubeconfig"
 
 cat <<MSG
-The store is up (data and logs in $STATE).
-Point etcdctl at it:
+The cluster is up (data, certificates and logs in $STATE).
+Point kubectl at it:
 
-  export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=127.0.0.1:$CLIENT_PORT
-  etcdctl endpoint status -w table
+  export KUBECONFIG=$STATE/admin.kubeconfig
+  kubectl get namespaces
 
 Stop it with: deploy/local-up.sh down --state-dir $STATE
 MSG

@@ -1,0 +1,29 @@
+//! kube-apiserver: the Kubernetes REST API, stored through the etcd v3 API.
+//!
+//! Layers: [`storage`] (the etcd v3 API: raftstore or etcd), [`registry`] (one generic
+//! registry for every resource), [`server`] (HTTPS, routing, negotiation, watch streams),
+//! [`discovery`], [`tls`], and pure modules with no IO: [`resources`] (what is served),
+//! [`scheme`] (typed decoding through k8s-openapi), [`defaults`], [`validation`], [`patch`],
+//! [`selectors`], [`table`].
+//!
+//! It does not schedule, reconcile or run anything: controllers, the scheduler and kubelets
+//! are clients of this server.
+
+pub mod app;
+pub mod cache;
+pub mod defaults;
+pub mod discovery;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod patch;
+pub mod protobuf;
+pub mod registry;
+pub mod resources;
+pub mod scheme;
+pub mod selectors;
+pub mod server;
+pub mod storage;
+pub mod table;
+pub mod tls;
+pub mod validation;

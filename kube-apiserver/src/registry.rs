@@ -1,0 +1,1419 @@
+//! One generic registry for every resource: create, get, list, update, patch, delete and
+//! watch, with upstream's metadata rules (uid, creationTimestamp, generation, resourceVersion,
+//! generateName, finalizers and deletionTimestamp, graceful pod deletion), then the per-kind
+//! strategy: typed decoding ([`crate::scheme`]), defaulting ([`crate::defaults`]) and
+//! validation ([`crate::validation`]).
+//!
+//! Objects are `serde_json::Value`s shaped by the k8s-openapi types; they are stored as JSON
+//! without their resourceVersion, which is the store's mod_revision.
+
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{Map, Value, json};
+
+use crate::cache::{CacheEvent, WatchCache};
+use crate::error::{ApiError, ApiResult};
+use crate::resources::{self, Resource};
+use crate::selectors::{FieldSelector, LabelSelector};
+use crate::storage::{Store, Stored};
+use crate::{defaults, patch, scheme, validation};
+
+/// How unknown fields in a request are treated (`fieldValidation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldValidation {
+    Ignore,
+    #[default]
+    Warn,
+    Strict,
+}
+
+impl FieldValidation {
+    pub fn parse(s: Option<&str>) -> ApiResult<FieldValidation> {
+        match s.unwrap_or("") {
+            "" | "Warn" => Ok(FieldValidation::Warn),
+            "Strict" => Ok(FieldValidation::Strict),
+            "Ignore" => Ok(FieldValidation::Ignore),
+            other => Err(ApiError::bad_request(format!(
+                "fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Per-request options of a write.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    pub dry_run: bool,
+    pub field_manager: Option<String>,
+    pub field_validation: FieldValidation,
+}
+
+/// What a write produced: the object and the warnings to send back.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub object: Value,
+    pub warnings: Vec<String>,
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    pub label_selector: Option<LabelSelector>,
+    pub field_selector: Option<FieldSelector>,
+    pub limit: i64,
+    pub continue_token: Option<String>,
+    pub resource_version: Option<String>,
+    pub resource_version_match: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    pub grace_period_seconds: Option<i64>,
+    pub propagation_policy: Option<String>,
+    pub precondition_uid: Option<String>,
+    pub precondition_rv: Option<String>,
+    pub dry_run: bool,
+}
+
+/// A watch event as sent to clients.
+#[derive(Debug, Clone)]
+pub struct WatchEvent {
+    pub kind: &'static str,
+    pub object: Value,
+}
+
+#[derive(Clone)]
+pub struct Registry {
+    pub store: Store,
+    cache: std::sync::Arc<WatchCache>,
+    /// Where Service cluster IPs come from (`--service-cluster-ip-range`).
+    pub service_range: ServiceRange,
+}
+
+/// An IPv4 range for Service cluster IPs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceRange {
+    base: u32,
+    size: u32,
+}
+
+impl ServiceRange {
+    /// Parse a CIDR such as `10.96.0.0/12`.
+    pub fn parse(cidr: &str) -> Result<ServiceRange, String> {
+        let (ip, bits) = cidr
+            .split_once('/')
+            .ok_or_else(|| format!("invalid CIDR {cidr:?}"))?;
+        let ip: std::net::Ipv4Addr = ip
+            .parse()
+            .map_err(|_| format!("invalid CIDR {cidr:?} (only IPv4 is supported)"))?;
+        let bits: u32 = bits.parse().map_err(|_| format!("invalid CIDR {cidr:?}"))?;
+        if !(8..=30).contains(&bits) {
+            return Err(format!(
+                "service CIDR {cidr:?} must have a prefix between /8 and /30"
+            ));
+        }
+        let size = 1u32 << (32 - bits);
+        Ok(ServiceRange {
+            base: u32::from(ip) & !(size - 1),
+            size,
+        })
+    }
+
+    /// The address reserved for the `kubernetes` Service (the first usable one).
+    pub fn first(&self) -> std::net::Ipv4Addr {
+        std::net::Ipv4Addr::from(self.base + 1)
+    }
+
+    fn contains(&self, ip: std::net::Ipv4Addr) -> bool {
+        let v = u32::from(ip);
+        v > self.base && v < self.base + self.size - 1
+    }
+
+    fn random(&self) -> std::net::Ipv4Addr {
+        // Skip the network address, the address reserved for `kubernetes`, and broadcast.
+        std::net::Ipv4Addr::from(self.base + 2 + rand::random_range(0..self.size - 3))
+    }
+}
+
+const NODE_PORTS: std::ops::RangeInclusive<u16> = 30000..=32767;
+
+/// Kinds whose metadata.generation tracks spec changes.
+fn tracks_generation(r: &Resource) -> bool {
+    matches!(
+        r.kind,
+        "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "Job"
+            | "CronJob"
+            | "ReplicationController"
+            | "HorizontalPodAutoscaler"
+            | "PodDisruptionBudget"
+            | "CustomResourceDefinition"
+            | "Ingress"
+            | "NetworkPolicy"
+            | "Service"
+    )
+}
+
+pub fn now_rfc3339() -> String {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_second(now.as_second())
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| now.to_string())
+}
+
+fn random_suffix(n: usize) -> String {
+    // upstream's alphabet for generated names: no vowels, no confusable characters
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    (0..n)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+fn meta(obj: &Value) -> Option<&Map<String, Value>> {
+    obj.get("metadata").and_then(Value::as_object)
+}
+
+fn meta_str<'a>(obj: &'a Value, field: &str) -> Option<&'a str> {
+    meta(obj).and_then(|m| m.get(field)).and_then(Value::as_str)
+}
+
+fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
+    if !obj.get("metadata").is_some_and(Value::is_object) {
+        obj["metadata"] = json!({});
+    }
+    obj["metadata"]
+        .as_object_mut()
+        .expect("metadata is an object")
+}
+
+pub fn name_of(obj: &Value) -> &str {
+    meta_str(obj, "name").unwrap_or("")
+}
+
+/// Turn a stored object into what clients see (resourceVersion from the store).
+fn decorate(r: &Resource, stored: &Stored) -> ApiResult<Value> {
+    let mut obj: Value = serde_json::from_slice(&stored.value).map_err(|e| {
+        ApiError::internal(format!("stored object {} is not JSON: {e}", stored.key))
+    })?;
+    obj["apiVersion"] = Value::String(r.api_version());
+    obj["kind"] = Value::String(r.kind.to_string());
+    meta_mut(&mut obj).insert(
+        "resourceVersion".into(),
+        Value::String(stored.revision.to_string()),
+    );
+    Ok(obj)
+}
+
+fn encode(obj: &Value) -> Vec<u8> {
+    let mut obj = obj.clone();
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+        m.remove("selfLink");
+    }
+    serde_json::to_vec(&obj).unwrap_or_default()
+}
+
+fn spec_of(obj: &Value) -> Value {
+    let mut o = obj.clone();
+    if let Some(m) = o.as_object_mut() {
+        m.remove("metadata");
+        m.remove("status");
+        m.remove("apiVersion");
+        m.remove("kind");
+    }
+    o
+}
+
+/// The `fieldsV1` set of the fields an object sets (maps by key, lists and scalars as leaves).
+fn fields_v1(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                out.insert(format!("f:{k}"), fields_v1(v));
+            }
+            Value::Object(out)
+        }
+        _ => json!({}),
+    }
+}
+
+/// Record that `manager` set the object's fields with `operation` ("Apply" or "Update").
+fn record_manager(obj: &mut Value, manager: &str, operation: &str, api_version: &str) {
+    let mut owned = obj.clone();
+    if let Some(m) = owned.as_object_mut() {
+        m.remove("apiVersion");
+        m.remove("kind");
+        m.remove("status");
+        if let Some(md) = m.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.retain(|k, _| {
+                k == "labels" || k == "annotations" || k == "finalizers" || k == "ownerReferences"
+            });
+            if md.is_empty() {
+                m.remove("metadata");
+            }
+        }
+    }
+    let entry = json!({
+        "manager": manager,
+        "operation": operation,
+        "apiVersion": api_version,
+        "time": now_rfc3339(),
+        "fieldsType": "FieldsV1",
+        "fieldsV1": fields_v1(&owned),
+    });
+    let md = meta_mut(obj);
+    let mut entries: Vec<Value> = md
+        .get("managedFields")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    entries.retain(|e| {
+        !(e.get("manager").and_then(Value::as_str) == Some(manager)
+            && e.get("operation").and_then(Value::as_str) == Some(operation))
+    });
+    entries.push(entry);
+    md.insert("managedFields".into(), Value::Array(entries));
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ContinueToken {
+    v: String,
+    rv: i64,
+    start: String,
+}
+
+impl Registry {
+    pub fn new(store: Store, service_range: ServiceRange) -> Registry {
+        Registry {
+            cache: std::sync::Arc::new(WatchCache::new(store.clone())),
+            store,
+            service_range,
+        }
+    }
+
+    /// Give a new Service its cluster IP and node ports (reserving each under its own store
+    /// key, so two Services never get the same one). Returns the keys taken, to release if the
+    /// create fails.
+    async fn allocate_service(&self, svc: &mut Value, dry_run: bool) -> ApiResult<Vec<String>> {
+        let mut taken = Vec::new();
+        let ty = svc
+            .pointer("/spec/type")
+            .and_then(Value::as_str)
+            .unwrap_or("ClusterIP")
+            .to_string();
+        if ty == "ExternalName" {
+            return Ok(taken);
+        }
+        let name = name_of(svc).to_string();
+        let invalid = |detail: String| {
+            ApiError::new(
+                422,
+                "Invalid",
+                format!("Service \"{name}\" is invalid: {detail}"),
+            )
+        };
+        let requested = svc
+            .pointer("/spec/clusterIP")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let ip = if requested == "None" {
+            "None".to_string()
+        } else if !requested.is_empty() {
+            let ip: std::net::Ipv4Addr = requested.parse().map_err(|_| {
+                invalid(format!(
+                    "spec.clusterIPs[0]: Invalid value: \"{requested}\": must be a valid IP address"
+                ))
+            })?;
+            if !self.service_range.contains(ip) && ip != self.service_range.first() {
+                return Err(invalid(format!(
+                    "spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range"
+                )));
+            }
+            let key = format!("/registry/ipaddresses/{ip}");
+            if !dry_run && self.store.create(&key, b"{}".to_vec()).await?.is_none() {
+                return Err(invalid(format!(
+                    "spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: provided IP is already allocated"
+                )));
+            }
+            taken.push(key);
+            requested
+        } else {
+            let mut got = None;
+            for _ in 0..64 {
+                let ip = self.service_range.random();
+                let key = format!("/registry/ipaddresses/{ip}");
+                if dry_run || self.store.create(&key, b"{}".to_vec()).await?.is_some() {
+                    taken.push(key);
+                    got = Some(ip.to_string());
+                    break;
+                }
+            }
+            got.ok_or_else(|| ApiError::internal("failed to allocate a service IP: range is full"))?
+        };
+        svc["spec"]["clusterIP"] = json!(ip);
+        svc["spec"]["clusterIPs"] = json!([ip]);
+        if ip != "None" {
+            svc["spec"]["ipFamilies"] = json!(["IPv4"]);
+        }
+        if ty == "NodePort" || ty == "LoadBalancer" {
+            let ports = svc
+                .pointer_mut("/spec/ports")
+                .and_then(Value::as_array_mut)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let mut out = Vec::with_capacity(ports.len());
+            for (i, mut p) in ports.into_iter().enumerate() {
+                let wanted = p
+                    .get("nodePort")
+                    .and_then(Value::as_u64)
+                    .filter(|n| *n != 0);
+                let port = match wanted {
+                    Some(n) => {
+                        let key = format!("/registry/nodeports/{n}");
+                        let in_range = u16::try_from(n).is_ok_and(|n| NODE_PORTS.contains(&n));
+                        if !in_range
+                            || (!dry_run
+                                && self.store.create(&key, b"{}".to_vec()).await?.is_none())
+                        {
+                            for k in &taken {
+                                let _ = self.release(k).await;
+                            }
+                            return Err(invalid(format!(
+                                "spec.ports[{i}].nodePort: Invalid value: {n}: provided port is already allocated or not in the range 30000-32767"
+                            )));
+                        }
+                        taken.push(key);
+                        n
+                    }
+                    None => {
+                        let mut got = None;
+                        for _ in 0..64 {
+                            let n = u64::from(rand::random_range(NODE_PORTS));
+                            let key = format!("/registry/nodeports/{n}");
+                            if dry_run || self.store.create(&key, b"{}".to_vec()).await?.is_some() {
+                                taken.push(key);
+                                got = Some(n);
+                                break;
+                            }
+                        }
+                        got.ok_or_else(|| {
+                            ApiError::internal("failed to allocate a node port: range is full")
+                        })?
+                    }
+                };
+                p["nodePort"] = json!(port);
+                out.push(p);
+            }
+            svc["spec"]["ports"] = Value::Array(out);
+        }
+        Ok(taken)
+    }
+
+    async fn release(&self, key: &str) -> ApiResult<()> {
+        if let Some(s) = self.store.get(key).await? {
+            let _ = self.store.delete(key, s.revision).await?;
+        }
+        Ok(())
+    }
+
+    /// The allocation keys a stored Service holds.
+    fn service_allocations(svc: &Value) -> Vec<String> {
+        let mut keys = Vec::new();
+        if let Some(ip) = svc
+            .pointer("/spec/clusterIP")
+            .and_then(Value::as_str)
+            .filter(|ip| !ip.is_empty() && *ip != "None")
+        {
+            keys.push(format!("/registry/ipaddresses/{ip}"));
+        }
+        for p in svc
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = p
+                .get("nodePort")
+                .and_then(Value::as_u64)
+                .filter(|n| *n != 0)
+            {
+                keys.push(format!("/registry/nodeports/{n}"));
+            }
+        }
+        keys
+    }
+
+    fn check_namespace(r: &Resource, namespace: Option<&str>) -> ApiResult<()> {
+        if r.namespaced && namespace.is_none() {
+            return Err(ApiError::bad_request(
+                "the server could not find the requested resource: a namespace is required",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn namespace_must_exist(&self, r: &Resource, namespace: Option<&str>) -> ApiResult<()> {
+        let Some(ns) = namespace.filter(|_| r.namespaced) else {
+            return Ok(());
+        };
+        let nsr = resources::find("", "v1", "namespaces").expect("namespaces are served");
+        match self.store.get(&nsr.key(None, ns)).await? {
+            None => Err(ApiError::not_found("", "namespaces", ns)),
+            Some(s) => {
+                let obj = decorate(nsr, &s)?;
+                if meta(&obj).is_some_and(|m| m.contains_key("deletionTimestamp")) {
+                    return Err(ApiError::new(
+                        403,
+                        "Forbidden",
+                        format!(
+                            "{} \"\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                            r.plural
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn get(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> ApiResult<Value> {
+        match self.store.get(&r.key(namespace, name)).await? {
+            Some(s) => decorate(r, &s),
+            None => Err(ApiError::not_found(r.group, r.plural, name)),
+        }
+    }
+
+    /// Decode, type-check and clean up a request body for `r`.
+    fn admit_body(
+        r: &Resource,
+        namespace: Option<&str>,
+        mut obj: Value,
+        validation_mode: FieldValidation,
+        warnings: &mut Vec<String>,
+    ) -> ApiResult<Value> {
+        if !obj.is_object() {
+            return Err(ApiError::bad_request(
+                "the request body must be a JSON or YAML object",
+            ));
+        }
+        let api_version = r.api_version();
+        match obj.get("apiVersion").and_then(Value::as_str) {
+            Some(v) if v != api_version => {
+                return Err(ApiError::bad_request(format!(
+                    "the API version in the data ({v}) does not match the expected API version ({api_version})"
+                )));
+            }
+            _ => {}
+        }
+        match obj.get("kind").and_then(Value::as_str) {
+            Some(k) if k != r.kind => {
+                return Err(ApiError::bad_request(format!(
+                    "the kind in the data ({k}) does not match the expected kind ({})",
+                    r.kind
+                )));
+            }
+            _ => {}
+        }
+        obj["apiVersion"] = Value::String(api_version.clone());
+        obj["kind"] = Value::String(r.kind.to_string());
+        if let (Some(want), Some(got)) = (
+            namespace.filter(|_| r.namespaced),
+            meta_str(&obj, "namespace"),
+        ) && want != got
+        {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        let (typed, unknown) = scheme::roundtrip(&api_version, r.kind, &obj).map_err(|e| {
+            ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                r.kind, r.version, r.kind
+            ))
+        })?;
+        if !unknown.is_empty() {
+            match validation_mode {
+                FieldValidation::Strict => {
+                    let list = unknown
+                        .iter()
+                        .map(|f| format!("unknown field \"{}\"", f.trim_start_matches('.')))
+                        .collect::<Vec<_>>();
+                    return Err(ApiError::bad_request(format!(
+                        "{} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
+                        r.kind,
+                        r.version,
+                        r.kind,
+                        list.join(", ")
+                    )));
+                }
+                FieldValidation::Warn => {
+                    for f in &unknown {
+                        warnings.push(format!("unknown field \"{}\"", f.trim_start_matches('.')));
+                    }
+                }
+                FieldValidation::Ignore => {}
+            }
+        }
+        let mut obj = typed;
+        let md = meta_mut(&mut obj);
+        if r.namespaced {
+            if let Some(ns) = namespace {
+                md.insert("namespace".into(), Value::String(ns.to_string()));
+            }
+        } else {
+            md.remove("namespace");
+        }
+        Ok(obj)
+    }
+
+    pub async fn create(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        body: Value,
+        opts: &WriteOptions,
+    ) -> ApiResult<Written> {
+        Self::check_namespace(r, namespace)?;
+        let mut warnings = Vec::new();
+        let mut obj = Self::admit_body(r, namespace, body, opts.field_validation, &mut warnings)?;
+        self.namespace_must_exist(r, namespace).await?;
+        {
+            let md = meta_mut(&mut obj);
+            if md
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+                && let Some(prefix) = md
+                    .get("generateName")
+                    .and_then(Value::as_str)
+                    .filter(|p| !p.is_empty())
+            {
+                let name = format!("{prefix}{}", random_suffix(5));
+                md.insert("name".into(), Value::String(name));
+            }
+            md.insert(
+                "uid".into(),
+                Value::String(uuid::Uuid::new_v4().to_string()),
+            );
+            md.insert("creationTimestamp".into(), Value::String(now_rfc3339()));
+            md.remove("resourceVersion");
+            md.remove("deletionTimestamp");
+            md.remove("deletionGracePeriodSeconds");
+            md.remove("selfLink");
+            if tracks_generation(r) {
+                md.insert("generation".into(), json!(1));
+            } else {
+                md.remove("generation");
+            }
+        }
+        match r.kind {
+            "Pod" => defaults::prepare_pod_for_create(&mut obj),
+            "Node" | "Namespace" => {}
+            _ if r.has_subresource("status") => {
+                if let Some(m) = obj.as_object_mut() {
+                    m.remove("status");
+                }
+            }
+            _ => {}
+        }
+        defaults::apply_defaults(&r.api_version(), r.kind, &mut obj);
+        let allocated = if r.kind == "Service" && r.group.is_empty() {
+            self.allocate_service(&mut obj, opts.dry_run).await?
+        } else {
+            Vec::new()
+        };
+        let errors = validation::validate_create(&r.api_version(), r.kind, &obj);
+        if !errors.is_empty() {
+            for k in &allocated {
+                let _ = self.release(k).await;
+            }
+            return Err(ApiError::invalid(r.group, r.kind, name_of(&obj), &errors));
+        }
+        if let Some(manager) = &opts.field_manager {
+            record_manager(&mut obj, manager, "Update", &r.api_version());
+        }
+        let name = name_of(&obj).to_string();
+        if opts.dry_run {
+            return Ok(Written {
+                object: obj,
+                warnings,
+                created: true,
+            });
+        }
+        let key = r.key(namespace, &name);
+        match self.store.create(&key, encode(&obj)).await? {
+            Some(rev) => {
+                meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(rev.to_string()));
+                Ok(Written {
+                    object: obj,
+                    warnings,
+                    created: true,
+                })
+            }
+            None => Err(ApiError::already_exists(r.group, r.plural, &name)),
+        }
+    }
+
+    /// Write `new` over `old` (the stored version at `old_rev`), applying the update rules of
+    /// `subresource` (None: the main resource). Returns `Ok(None)` on a lost race.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_update(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        old: &Value,
+        old_rev: i64,
+        mut new: Value,
+        subresource: Option<&str>,
+        opts: &WriteOptions,
+        warnings: Vec<String>,
+    ) -> ApiResult<Option<Written>> {
+        let name = name_of(old).to_string();
+        {
+            // Fields the client cannot change through an update.
+            let old_md = meta(old).cloned().unwrap_or_default();
+            let md = meta_mut(&mut new);
+            for f in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "generation",
+            ] {
+                match old_md.get(f) {
+                    Some(v) => {
+                        md.insert(f.into(), v.clone());
+                    }
+                    None => {
+                        md.remove(f);
+                    }
+                }
+            }
+            if !md.contains_key("managedFields")
+                && let Some(mf) = old_md.get("managedFields")
+            {
+                md.insert("managedFields".into(), mf.clone());
+            }
+            md.insert("name".into(), Value::String(name.clone()));
+            md.remove("resourceVersion");
+        }
+        match subresource {
+            Some("status") => {
+                // A status update changes only the status (and nothing of the spec or metadata
+                // but what upstream lets through: none here).
+                let status = new.get("status").cloned();
+                new = old.clone();
+                match status {
+                    Some(s) => new["status"] = s,
+                    None => {
+                        if let Some(m) = new.as_object_mut() {
+                            m.remove("status");
+                        }
+                    }
+                }
+            }
+            _ if r.has_subresource("status") && r.kind != "Node" => match old.get("status") {
+                Some(s) => new["status"] = s.clone(),
+                None => {
+                    if let Some(m) = new.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+            },
+            _ => {}
+        }
+        if let Some(m) = new.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+        if r.kind == "Service" && r.group.is_empty() {
+            for f in ["clusterIP", "clusterIPs", "ipFamilies"] {
+                let unset = new
+                    .pointer(&format!("/spec/{f}"))
+                    .is_none_or(|v| v.is_null() || v == "" || v == &json!([]));
+                if unset
+                    && let (Some(v), Some(spec)) = (
+                        old.pointer(&format!("/spec/{f}")).cloned(),
+                        new.get_mut("spec").and_then(Value::as_object_mut),
+                    )
+                {
+                    spec.insert(f.into(), v);
+                }
+            }
+        }
+        defaults::apply_defaults(&r.api_version(), r.kind, &mut new);
+        if tracks_generation(r) && spec_of(&new) != spec_of(old) {
+            let g = meta(old)
+                .and_then(|m| m.get("generation"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            meta_mut(&mut new).insert("generation".into(), json!(g + 1));
+        }
+        let errors = validation::validate_update(&r.api_version(), r.kind, &new, old);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(r.group, r.kind, &name, &errors));
+        }
+        if let Some(manager) = &opts.field_manager {
+            record_manager(&mut new, manager, "Update", &r.api_version());
+        }
+        // Nothing changed: no write, same resourceVersion (as upstream).
+        let mut old_plain = old.clone();
+        if let Some(m) = old_plain.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+        let unchanged_without_managers = {
+            let strip = |v: &Value| {
+                let mut v = v.clone();
+                if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.remove("managedFields");
+                }
+                v
+            };
+            strip(&new) == strip(&old_plain)
+        };
+        if unchanged_without_managers {
+            let mut obj = old.clone();
+            meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(old_rev.to_string()));
+            return Ok(Some(Written {
+                object: obj,
+                warnings,
+                created: false,
+            }));
+        }
+        // The last finalizer of an object being deleted is gone: the object goes.
+        let finalizers_empty = meta(&new)
+            .and_then(|m| m.get("finalizers"))
+            .and_then(Value::as_array)
+            .is_none_or(|f| f.is_empty());
+        let namespace_finalizers = r.kind == "Namespace"
+            && new
+                .pointer("/spec/finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty());
+        let being_deleted = meta(&new).is_some_and(|m| m.contains_key("deletionTimestamp"))
+            && !namespace_finalizers;
+        let key = r.key(namespace, &name);
+        if opts.dry_run {
+            return Ok(Some(Written {
+                object: new,
+                warnings,
+                created: false,
+            }));
+        }
+        if being_deleted && finalizers_empty && !(r.kind == "Pod" && pod_awaits_kubelet(&new)) {
+            return match self.store.delete(&key, old_rev).await? {
+                Ok(rev) => {
+                    meta_mut(&mut new)
+                        .insert("resourceVersion".into(), Value::String(rev.to_string()));
+                    Ok(Some(Written {
+                        object: new,
+                        warnings,
+                        created: false,
+                    }))
+                }
+                Err(_) => Ok(None),
+            };
+        }
+        match self.store.update(&key, encode(&new), old_rev).await? {
+            Ok(rev) => {
+                meta_mut(&mut new).insert("resourceVersion".into(), Value::String(rev.to_string()));
+                Ok(Some(Written {
+                    object: new,
+                    warnings,
+                    created: false,
+                }))
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// PUT: replace the object (or its status).
+    pub async fn update(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+        body: Value,
+        subresource: Option<&str>,
+        opts: &WriteOptions,
+    ) -> ApiResult<Written> {
+        Self::check_namespace(r, namespace)?;
+        let mut warnings = Vec::new();
+        let new = Self::admit_body(r, namespace, body, opts.field_validation, &mut warnings)?;
+        if let Some(n) = meta_str(&new, "name")
+            && n != name
+        {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({n}) does not match the name on the URL ({name})"
+            )));
+        }
+        let precondition = meta_str(&new, "resourceVersion").map(str::to_string);
+        for _ in 0..8 {
+            let stored = self
+                .store
+                .get(&r.key(namespace, name))
+                .await?
+                .ok_or_else(|| ApiError::not_found(r.group, r.plural, name))?;
+            if let Some(rv) = &precondition
+                && *rv != stored.revision.to_string()
+            {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+            let old = decorate(r, &stored)?;
+            if let Some(w) = self
+                .write_update(
+                    r,
+                    namespace,
+                    &old,
+                    stored.revision,
+                    new.clone(),
+                    subresource,
+                    opts,
+                    warnings.clone(),
+                )
+                .await?
+            {
+                return Ok(w);
+            }
+            if precondition.is_some() {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+        }
+        Err(ApiError::conflict(r.group, r.plural, name))
+    }
+
+    /// PATCH with one of the patch content types.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn patch(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+        content_type: &str,
+        body: &Value,
+        subresource: Option<&str>,
+        opts: &WriteOptions,
+        force: bool,
+    ) -> ApiResult<Written> {
+        Self::check_namespace(r, namespace)?;
+        let api_version = r.api_version();
+        for _ in 0..8 {
+            let stored = self.store.get(&r.key(namespace, name)).await?;
+            let Some(stored) = stored else {
+                if content_type == "application/apply-patch+yaml" && subresource.is_none() {
+                    // Server-side apply creates what does not exist.
+                    let mut opts = opts.clone();
+                    let manager = opts.field_manager.clone().ok_or_else(|| {
+                        ApiError::bad_request(
+                            "PATCH, application/apply-patch+yaml requests require a fieldManager",
+                        )
+                    })?;
+                    opts.field_manager = None;
+                    let mut obj = body.clone();
+                    if meta_str(&obj, "name").is_none() {
+                        meta_mut(&mut obj).insert("name".into(), Value::String(name.to_string()));
+                    }
+                    let mut w = self
+                        .create_applied(r, namespace, obj, &manager, &opts)
+                        .await?;
+                    w.created = true;
+                    return Ok(w);
+                }
+                return Err(ApiError::not_found(r.group, r.plural, name));
+            };
+            let old = decorate(r, &stored)?;
+            let mut patched = match content_type {
+                "application/json-patch+json" => {
+                    patch::json_patch(&old, body).map_err(patch_error)?
+                }
+                "application/merge-patch+json" => patch::merge_patch(&old, body),
+                "application/strategic-merge-patch+json" => {
+                    patch::strategic_merge_patch(&api_version, r.kind, &old, body)
+                        .map_err(patch_error)?
+                }
+                "application/apply-patch+yaml" => {
+                    let _ = force;
+                    patch::strategic_merge_patch(&api_version, r.kind, &old, body)
+                        .map_err(patch_error)?
+                }
+                other => return Err(ApiError::unsupported_media_type(other)),
+            };
+            let precondition = body
+                .get("metadata")
+                .and_then(|m| m.get("resourceVersion"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(rv) = &precondition
+                && *rv != stored.revision.to_string()
+            {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+            let mut warnings = Vec::new();
+            if let Some(m) = patched.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("resourceVersion");
+            }
+            let new =
+                Self::admit_body(r, namespace, patched, opts.field_validation, &mut warnings)?;
+            let mut opts = opts.clone();
+            let mut new = new;
+            if content_type == "application/apply-patch+yaml"
+                && let Some(manager) = opts.field_manager.take()
+            {
+                let mut applied = body.clone();
+                record_manager(&mut applied, &manager, "Apply", &api_version);
+                let entries = applied["metadata"]["managedFields"].clone();
+                let mut merged: Vec<Value> = meta(&old)
+                    .and_then(|m| m.get("managedFields"))
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                merged.retain(|e| {
+                    !(e.get("manager").and_then(Value::as_str) == Some(manager.as_str())
+                        && e.get("operation").and_then(Value::as_str) == Some("Apply"))
+                });
+                merged.extend(entries.as_array().cloned().unwrap_or_default());
+                meta_mut(&mut new).insert("managedFields".into(), Value::Array(merged));
+            }
+            if let Some(w) = self
+                .write_update(
+                    r,
+                    namespace,
+                    &old,
+                    stored.revision,
+                    new,
+                    subresource,
+                    &opts,
+                    warnings,
+                )
+                .await?
+            {
+                return Ok(w);
+            }
+            if precondition.is_some() {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+        }
+        Err(ApiError::conflict(r.group, r.plural, name))
+    }
+
+    async fn create_applied(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        obj: Value,
+        manager: &str,
+        opts: &WriteOptions,
+    ) -> ApiResult<Written> {
+        let mut applied = obj.clone();
+        record_manager(&mut applied, manager, "Apply", &r.api_version());
+        let mut obj = obj;
+        meta_mut(&mut obj).insert(
+            "managedFields".into(),
+            applied["metadata"]["managedFields"].clone(),
+        );
+        self.create(r, namespace, obj, opts).await
+    }
+
+    pub async fn delete(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> ApiResult<Value> {
+        Self::check_namespace(r, namespace)?;
+        let key = r.key(namespace, name);
+        for _ in 0..8 {
+            let stored = self
+                .store
+                .get(&key)
+                .await?
+                .ok_or_else(|| ApiError::not_found(r.group, r.plural, name))?;
+            let obj = decorate(r, &stored)?;
+            if let Some(uid) = &opts.precondition_uid
+                && meta_str(&obj, "uid") != Some(uid.as_str())
+            {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+            if let Some(rv) = &opts.precondition_rv
+                && *rv != stored.revision.to_string()
+            {
+                return Err(ApiError::conflict(r.group, r.plural, name));
+            }
+            let mut finalizers: Vec<Value> = meta(&obj)
+                .and_then(|m| m.get("finalizers"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            match opts.propagation_policy.as_deref() {
+                Some("Orphan") if !finalizers.contains(&json!("orphan")) => {
+                    finalizers.push(json!("orphan"))
+                }
+                Some("Foreground") if !finalizers.contains(&json!("foregroundDeletion")) => {
+                    finalizers.push(json!("foregroundDeletion"))
+                }
+                _ => {}
+            }
+            let namespace_finalizers = r.kind == "Namespace"
+                && obj
+                    .pointer("/spec/finalizers")
+                    .and_then(Value::as_array)
+                    .is_some_and(|f| !f.is_empty());
+            let grace = if r.kind == "Pod" {
+                pod_grace(&obj, opts.grace_period_seconds)
+            } else {
+                0
+            };
+            let already_deleting = meta(&obj).is_some_and(|m| m.contains_key("deletionTimestamp"));
+            if !finalizers.is_empty() || namespace_finalizers || grace > 0 {
+                // Graceful: mark it; finalizers, the namespace controller or the kubelet finish it.
+                let mut marked = obj.clone();
+                {
+                    let md = meta_mut(&mut marked);
+                    if !already_deleting {
+                        let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(grace);
+                        let at = jiff::Timestamp::from_second(at.as_second()).unwrap_or(at);
+                        md.insert("deletionTimestamp".into(), Value::String(at.to_string()));
+                    }
+                    let old_grace = md.get("deletionGracePeriodSeconds").and_then(Value::as_i64);
+                    let g = old_grace.map_or(grace, |o| o.min(grace));
+                    md.insert("deletionGracePeriodSeconds".into(), json!(g));
+                    if !finalizers.is_empty() {
+                        md.insert("finalizers".into(), Value::Array(finalizers.clone()));
+                    }
+                    md.remove("resourceVersion");
+                }
+                if r.kind == "Namespace" {
+                    marked["status"] = json!({"phase": "Terminating"});
+                }
+                if opts.dry_run {
+                    return Ok(marked);
+                }
+                match self
+                    .store
+                    .update(&key, encode(&marked), stored.revision)
+                    .await?
+                {
+                    Ok(rev) => {
+                        meta_mut(&mut marked)
+                            .insert("resourceVersion".into(), Value::String(rev.to_string()));
+                        return Ok(marked);
+                    }
+                    Err(_) => continue,
+                }
+            }
+            if opts.dry_run {
+                return Ok(obj);
+            }
+            match self.store.delete(&key, stored.revision).await? {
+                Ok(_) => {
+                    if r.kind == "Service" && r.group.is_empty() {
+                        for k in Self::service_allocations(&obj) {
+                            let _ = self.release(&k).await;
+                        }
+                    }
+                    return Ok(crate::error::success_status(json!({
+                        "name": name,
+                        "group": r.group,
+                        "kind": r.plural,
+                        "uid": meta_str(&obj, "uid").unwrap_or(""),
+                    })));
+                }
+                Err(_) => continue,
+            }
+        }
+        Err(ApiError::conflict(r.group, r.plural, name))
+    }
+
+    pub async fn list(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        opts: &ListOptions,
+    ) -> ApiResult<(Vec<Value>, i64, Option<String>, i64)> {
+        let prefix = match namespace.filter(|_| r.namespaced) {
+            Some(ns) => format!("{}{ns}/", r.key_prefix()),
+            None => r.key_prefix(),
+        };
+        let (mut start_after, mut revision) = (None, 0);
+        if let Some(token) = opts.continue_token.as_deref().filter(|t| !t.is_empty()) {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(token)
+                .map_err(|_| {
+                    ApiError::bad_request("continue key is not valid: illegal base64 data")
+                })?;
+            let t: ContinueToken = serde_json::from_slice(&raw)
+                .map_err(|_| ApiError::bad_request("continue key is not valid"))?;
+            start_after = Some(format!("{prefix}{}", t.start.trim_end_matches('\0')));
+            revision = t.rv;
+        } else if let Some(rv) = opts.resource_version.as_deref()
+            && opts.resource_version_match.as_deref() == Some("Exact")
+        {
+            revision = rv
+                .parse()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
+        }
+        let filtered = opts.label_selector.as_ref().is_some_and(|s| !s.is_empty())
+            || opts.field_selector.as_ref().is_some_and(|s| !s.is_empty());
+        let mut items = Vec::new();
+        let mut list_rev = revision;
+        loop {
+            let want = if opts.limit > 0 {
+                (opts.limit - items.len() as i64).max(1)
+            } else {
+                0
+            };
+            let page = self
+                .store
+                .list(&prefix, start_after.as_deref(), want, list_rev)
+                .await
+                .map_err(|e| {
+                    if e.code == 410 && opts.continue_token.is_some() {
+                        ApiError::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+                    } else {
+                        e
+                    }
+                })?;
+            list_rev = page.revision;
+            let last_key = page.items.last().map(|s| s.key.clone());
+            for s in &page.items {
+                let obj = decorate(r, s)?;
+                if filtered && !matches(&obj, opts) {
+                    continue;
+                }
+                items.push(obj);
+            }
+            if page.remaining == 0 || last_key.is_none() {
+                return Ok((items, list_rev, None, 0));
+            }
+            start_after = last_key.clone();
+            if opts.limit > 0 && items.len() as i64 >= opts.limit {
+                let start = last_key.unwrap_or_default();
+                let token = ContinueToken {
+                    v: "meta.k8s.io/v1".into(),
+                    rv: list_rev,
+                    start: format!("{}\0", start.strip_prefix(&prefix).unwrap_or(&start)),
+                };
+                let token = base64::engine::general_purpose::STANDARD
+                    .encode(serde_json::to_vec(&token).unwrap_or_default());
+                let remaining = if filtered { 0 } else { page.remaining };
+                return Ok((items, list_rev, Some(token), remaining));
+            }
+        }
+    }
+
+    /// Changes to objects of `r` after revision `from` (None: the current objects as ADDED
+    /// first), filtered by the selectors, sent to `tx` until the client goes away. Served from
+    /// the watch cache.
+    pub async fn watch(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        opts: &ListOptions,
+        from: Option<i64>,
+        tx: tokio::sync::mpsc::Sender<WatchEvent>,
+        bookmarks: bool,
+    ) -> ApiResult<()> {
+        let prefix = match namespace.filter(|_| r.namespaced) {
+            Some(ns) => format!("{}{ns}/", r.key_prefix()),
+            None => r.key_prefix(),
+        };
+        let cache = self.cache.get(r).await?;
+        let sub = cache.subscribe(&prefix, from.filter(|rv| *rv > 0))?;
+        let opts = opts.clone();
+        tokio::spawn(async move {
+            let filtered = opts.label_selector.as_ref().is_some_and(|s| !s.is_empty())
+                || opts.field_selector.as_ref().is_some_and(|s| !s.is_empty());
+            let mut last = sub.revision;
+            let mut live = sub.live;
+            for e in sub.initial {
+                last = last.max(e.revision);
+                if let Some(ev) = transform(&e, filtered, &opts)
+                    && tx.send(ev).await.is_err()
+                {
+                    return;
+                }
+            }
+            let mut bookmark = tokio::time::interval(Duration::from_secs(60));
+            bookmark.tick().await;
+            loop {
+                let e = tokio::select! {
+                    e = live.recv() => e,
+                    _ = bookmark.tick(), if bookmarks => {
+                        // Everything up to the cache's revision is in our queue already.
+                        let rev = cache.revision();
+                        while let Ok(e) = live.try_recv() {
+                            if e.kind == "RESET" || e.revision <= last || !e.key.starts_with(&prefix) { continue; }
+                            last = e.revision;
+                            if let Some(ev) = transform(&e, filtered, &opts)
+                                && tx.send(ev).await.is_err() { return; }
+                        }
+                        last = last.max(rev);
+                        let obj = json!({"kind": r.kind, "apiVersion": r.api_version(), "metadata": {"resourceVersion": last.to_string()}});
+                        if tx.send(WatchEvent { kind: "BOOKMARK", object: obj }).await.is_err() { return; }
+                        continue;
+                    }
+                    _ = tx.closed() => return,
+                };
+                let e = match e {
+                    Ok(e) => e,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        let status = ApiError::expired(format!(
+                            "too old resource version: {last} (watcher fell {n} events behind)"
+                        ))
+                        .to_status();
+                        let _ = tx
+                            .send(WatchEvent {
+                                kind: "ERROR",
+                                object: status,
+                            })
+                            .await;
+                        return;
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if e.kind == "RESET" {
+                    let status = ApiError::expired(format!(
+                        "too old resource version: {last} ({})",
+                        e.revision
+                    ))
+                    .to_status();
+                    let _ = tx
+                        .send(WatchEvent {
+                            kind: "ERROR",
+                            object: status,
+                        })
+                        .await;
+                    return;
+                }
+                if e.revision <= last || !e.key.starts_with(&prefix) {
+                    continue;
+                }
+                last = e.revision;
+                if let Some(ev) = transform(&e, filtered, &opts)
+                    && tx.send(ev).await.is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+/// What a watcher with these selectors sees of a cache event: an object entering the
+/// selection is ADDED, one leaving it is DELETED (as upstream).
+fn transform(e: &CacheEvent, filtered: bool, opts: &ListOptions) -> Option<WatchEvent> {
+    let obj = (*e.object).clone();
+    if !filtered {
+        return Some(WatchEvent {
+            kind: e.kind,
+            object: obj,
+        });
+    }
+    match e.kind {
+        "DELETED" => matches(&obj, opts).then_some(WatchEvent {
+            kind: "DELETED",
+            object: obj,
+        }),
+        _ => {
+            let now_in = matches(&obj, opts);
+            let was_in = e.previous.as_ref().is_some_and(|p| matches(p, opts));
+            match (was_in, now_in) {
+                (true, true) => Some(WatchEvent {
+                    kind: "MODIFIED",
+                    object: obj,
+                }),
+                (false, true) => Some(WatchEvent {
+                    kind: "ADDED",
+                    object: obj,
+                }),
+                (true, false) => Some(WatchEvent {
+                    kind: "DELETED",
+                    object: obj,
+                }),
+                (false, false) => None,
+            }
+        }
+    }
+}
+
+fn matches(obj: &Value, opts: &ListOptions) -> bool {
+    let empty = Map::new();
+    let labels = obj
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    opts.label_selector
+        .as_ref()
+        .is_none_or(|s| s.matches(labels))
+        && opts.field_selector.as_ref().is_none_or(|s| s.matches(obj))
+}
+
+fn patch_error(e: patch::PatchError) -> ApiError {
+    ApiError::new(e.code(), e.reason(), e.to_string())
+}
+
+/// The grace period a pod deletion gets: 0 for pods no kubelet runs (not scheduled), else the
+/// request's or the pod's own.
+fn pod_grace(pod: &Value, requested: Option<i64>) -> i64 {
+    if !pod_awaits_kubelet(pod) {
+        return 0;
+    }
+    requested
+        .or_else(|| {
+            pod.pointer("/spec/terminationGracePeriodSeconds")
+                .and_then(Value::as_i64)
+        })
+        .unwrap_or(30)
+        .max(0)
+}
+
+/// A pod bound to a node that has not finished: its kubelet must stop it before it goes.
+fn pod_awaits_kubelet(pod: &Value) -> bool {
+    let scheduled = pod
+        .pointer("/spec/nodeName")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty());
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    scheduled && phase != "Succeeded" && phase != "Failed"
+}
+
+impl Registry {
+    /// Write `new` over `old` exactly as given, if `old` is still current (bindings, which
+    /// change spec and status together).
+    pub async fn replace_unchecked(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+        old: &Value,
+        new: Value,
+    ) -> ApiResult<()> {
+        let rev: i64 = meta_str(old, "resourceVersion")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        match self
+            .store
+            .update(&r.key(namespace, name), encode(&new), rev)
+            .await?
+        {
+            Ok(_) => Ok(()),
+            Err(_) => Err(ApiError::conflict(r.group, r.plural, name)),
+        }
+    }
+}

@@ -1,0 +1,758 @@
+//! The resources this server serves: group, version, plural, kind, scope, short names,
+//! categories, verbs and subresources, as upstream's discovery documents list them. Discovery,
+//! routing and storage keys all derive from this one table.
+
+/// A served resource (one group/version/plural).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub plural: &'static str,
+    pub singular: &'static str,
+    pub kind: &'static str,
+    pub namespaced: bool,
+    pub short_names: &'static [&'static str],
+    pub categories: &'static [&'static str],
+    pub verbs: &'static [&'static str],
+    pub subresources: &'static [&'static str],
+}
+
+pub const CRUD: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+const CREATE_ONLY: &[&str] = &["create"];
+const ALL: &[&str] = &["all"];
+
+impl Resource {
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// Objects of this resource are stored, not computed per request (reviews are not).
+    pub fn is_stored(&self) -> bool {
+        self.verbs.contains(&"get")
+    }
+
+    /// Key prefix in the store, ending with '/'. Like upstream, built-in resources live under
+    /// `/registry/<plural>/`; where two groups share a plural, the later group is prefixed.
+    pub fn key_prefix(&self) -> String {
+        match (self.group, self.plural) {
+            ("events.k8s.io", _) | ("apiextensions.k8s.io", _) => {
+                format!("/registry/{}/{}/", self.group, self.plural)
+            }
+            _ => format!("/registry/{}/", self.plural),
+        }
+    }
+
+    /// Key of one object.
+    pub fn key(&self, namespace: Option<&str>, name: &str) -> String {
+        match namespace {
+            Some(ns) if self.namespaced => format!("{}{ns}/{name}", self.key_prefix()),
+            _ => format!("{}{name}", self.key_prefix()),
+        }
+    }
+
+    pub fn has_subresource(&self, sub: &str) -> bool {
+        self.subresources.contains(&sub)
+    }
+}
+
+macro_rules! r {
+    ($group:expr, $version:expr, $plural:expr, $singular:expr, $kind:expr, $ns:expr, [$($short:expr),*], $cats:expr, $verbs:expr, [$($sub:expr),*]) => {
+        Resource {
+            group: $group,
+            version: $version,
+            plural: $plural,
+            singular: $singular,
+            kind: $kind,
+            namespaced: $ns,
+            short_names: &[$($short),*],
+            categories: $cats,
+            verbs: $verbs,
+            subresources: &[$($sub),*],
+        }
+    };
+}
+
+const NONE: &[&str] = &[];
+
+/// Every built-in resource, in discovery order.
+pub static RESOURCES: &[Resource] = &[
+    // core/v1
+    r!(
+        "",
+        "v1",
+        "bindings",
+        "binding",
+        "Binding",
+        true,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "configmaps",
+        "configmap",
+        "ConfigMap",
+        true,
+        ["cm"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "endpoints",
+        "endpoints",
+        "Endpoints",
+        true,
+        ["ep"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "events",
+        "event",
+        "Event",
+        true,
+        ["ev"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "limitranges",
+        "limitrange",
+        "LimitRange",
+        true,
+        ["limits"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "namespaces",
+        "namespace",
+        "Namespace",
+        false,
+        ["ns"],
+        NONE,
+        &[
+            "create", "delete", "get", "list", "patch", "update", "watch"
+        ],
+        ["finalize", "status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "nodes",
+        "node",
+        "Node",
+        false,
+        ["no"],
+        NONE,
+        CRUD,
+        ["proxy", "status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        "PersistentVolumeClaim",
+        true,
+        ["pvc"],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "persistentvolumes",
+        "persistentvolume",
+        "PersistentVolume",
+        false,
+        ["pv"],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "pods",
+        "pod",
+        "Pod",
+        true,
+        ["po"],
+        ALL,
+        CRUD,
+        [
+            "attach",
+            "binding",
+            "ephemeralcontainers",
+            "eviction",
+            "exec",
+            "log",
+            "portforward",
+            "proxy",
+            "resize",
+            "status"
+        ]
+    ),
+    r!(
+        "",
+        "v1",
+        "podtemplates",
+        "podtemplate",
+        "PodTemplate",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "replicationcontrollers",
+        "replicationcontroller",
+        "ReplicationController",
+        true,
+        ["rc"],
+        ALL,
+        CRUD,
+        ["scale", "status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "resourcequotas",
+        "resourcequota",
+        "ResourceQuota",
+        true,
+        ["quota"],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "",
+        "v1",
+        "secrets",
+        "secret",
+        "Secret",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "",
+        "v1",
+        "serviceaccounts",
+        "serviceaccount",
+        "ServiceAccount",
+        true,
+        ["sa"],
+        NONE,
+        CRUD,
+        ["token"]
+    ),
+    r!(
+        "",
+        "v1",
+        "services",
+        "service",
+        "Service",
+        true,
+        ["svc"],
+        ALL,
+        &[
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "update",
+            "watch"
+        ],
+        ["proxy", "status"]
+    ),
+    // apps/v1
+    r!(
+        "apps",
+        "v1",
+        "controllerrevisions",
+        "controllerrevision",
+        "ControllerRevision",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "apps",
+        "v1",
+        "daemonsets",
+        "daemonset",
+        "DaemonSet",
+        true,
+        ["ds"],
+        ALL,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "apps",
+        "v1",
+        "deployments",
+        "deployment",
+        "Deployment",
+        true,
+        ["deploy"],
+        ALL,
+        CRUD,
+        ["scale", "status"]
+    ),
+    r!(
+        "apps",
+        "v1",
+        "replicasets",
+        "replicaset",
+        "ReplicaSet",
+        true,
+        ["rs"],
+        ALL,
+        CRUD,
+        ["scale", "status"]
+    ),
+    r!(
+        "apps",
+        "v1",
+        "statefulsets",
+        "statefulset",
+        "StatefulSet",
+        true,
+        ["sts"],
+        ALL,
+        CRUD,
+        ["scale", "status"]
+    ),
+    // authentication, authorization
+    r!(
+        "authentication.k8s.io",
+        "v1",
+        "selfsubjectreviews",
+        "selfsubjectreview",
+        "SelfSubjectReview",
+        false,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "authentication.k8s.io",
+        "v1",
+        "tokenreviews",
+        "tokenreview",
+        "TokenReview",
+        false,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "authorization.k8s.io",
+        "v1",
+        "localsubjectaccessreviews",
+        "localsubjectaccessreview",
+        "LocalSubjectAccessReview",
+        true,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "authorization.k8s.io",
+        "v1",
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        false,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "authorization.k8s.io",
+        "v1",
+        "selfsubjectrulesreviews",
+        "selfsubjectrulesreview",
+        "SelfSubjectRulesReview",
+        false,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    r!(
+        "authorization.k8s.io",
+        "v1",
+        "subjectaccessreviews",
+        "subjectaccessreview",
+        "SubjectAccessReview",
+        false,
+        [],
+        NONE,
+        CREATE_ONLY,
+        []
+    ),
+    // autoscaling
+    r!(
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        true,
+        ["hpa"],
+        ALL,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "autoscaling",
+        "v1",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        true,
+        ["hpa"],
+        ALL,
+        CRUD,
+        ["status"]
+    ),
+    // batch/v1
+    r!(
+        "batch",
+        "v1",
+        "cronjobs",
+        "cronjob",
+        "CronJob",
+        true,
+        ["cj"],
+        ALL,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "batch",
+        "v1",
+        "jobs",
+        "job",
+        "Job",
+        true,
+        [],
+        ALL,
+        CRUD,
+        ["status"]
+    ),
+    // coordination, discovery, events
+    r!(
+        "coordination.k8s.io",
+        "v1",
+        "leases",
+        "lease",
+        "Lease",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "discovery.k8s.io",
+        "v1",
+        "endpointslices",
+        "endpointslice",
+        "EndpointSlice",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "events.k8s.io",
+        "v1",
+        "events",
+        "event",
+        "Event",
+        true,
+        ["ev"],
+        NONE,
+        CRUD,
+        []
+    ),
+    // networking, policy
+    r!(
+        "networking.k8s.io",
+        "v1",
+        "ingressclasses",
+        "ingressclass",
+        "IngressClass",
+        false,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "networking.k8s.io",
+        "v1",
+        "ingresses",
+        "ingress",
+        "Ingress",
+        true,
+        ["ing"],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "networking.k8s.io",
+        "v1",
+        "networkpolicies",
+        "networkpolicy",
+        "NetworkPolicy",
+        true,
+        ["netpol"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "policy",
+        "v1",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        "PodDisruptionBudget",
+        true,
+        ["pdb"],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    // rbac
+    r!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        "ClusterRoleBinding",
+        false,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        "clusterrole",
+        "ClusterRole",
+        false,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "rolebindings",
+        "rolebinding",
+        "RoleBinding",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "roles",
+        "role",
+        "Role",
+        true,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    // scheduling, storage, apiextensions
+    r!(
+        "scheduling.k8s.io",
+        "v1",
+        "priorityclasses",
+        "priorityclass",
+        "PriorityClass",
+        false,
+        ["pc"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "storage.k8s.io",
+        "v1",
+        "csidrivers",
+        "csidriver",
+        "CSIDriver",
+        false,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "storage.k8s.io",
+        "v1",
+        "csinodes",
+        "csinode",
+        "CSINode",
+        false,
+        [],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "storage.k8s.io",
+        "v1",
+        "storageclasses",
+        "storageclass",
+        "StorageClass",
+        false,
+        ["sc"],
+        NONE,
+        CRUD,
+        []
+    ),
+    r!(
+        "storage.k8s.io",
+        "v1",
+        "volumeattachments",
+        "volumeattachment",
+        "VolumeAttachment",
+        false,
+        [],
+        NONE,
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "customresourcedefinition",
+        "CustomResourceDefinition",
+        false,
+        ["crd", "crds"],
+        ALL_API_EXTENSIONS,
+        CRUD,
+        ["status"]
+    ),
+];
+
+const ALL_API_EXTENSIONS: &[&str] = &["api-extensions"];
+
+/// Group versions in discovery order (the first version of a group is its preferred one).
+pub fn group_versions() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    for r in RESOURCES {
+        match out.iter_mut().find(|(g, _)| *g == r.group) {
+            Some((_, vs)) => {
+                if !vs.contains(&r.version) {
+                    vs.push(r.version);
+                }
+            }
+            None => out.push((r.group, vec![r.version])),
+        }
+    }
+    out
+}
+
+/// The resource at `group/version/plural`.
+pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resource> {
+    RESOURCES
+        .iter()
+        .find(|r| r.group == group && r.version == version && r.plural == plural)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_and_keys() {
+        let pods = find("", "v1", "pods").unwrap();
+        assert_eq!(
+            pods.key(Some("default"), "nginx"),
+            "/registry/pods/default/nginx"
+        );
+        let ns = find("", "v1", "namespaces").unwrap();
+        assert_eq!(
+            ns.key(Some("ignored"), "default"),
+            "/registry/namespaces/default"
+        );
+        assert_eq!(
+            find("apps", "v1", "deployments").unwrap().api_version(),
+            "apps/v1"
+        );
+        let ev = find("events.k8s.io", "v1", "events").unwrap();
+        assert_ne!(
+            ev.key_prefix(),
+            find("", "v1", "events").unwrap().key_prefix()
+        );
+        let gvs = group_versions();
+        assert_eq!(gvs[0], ("", vec!["v1"]));
+        assert!(
+            gvs.iter()
+                .any(|(g, vs)| *g == "autoscaling" && vs == &["v2", "v1"])
+        );
+    }
+}

@@ -1,0 +1,1041 @@
+//! The HTTPS server: routing of the Kubernetes REST paths onto the registry, content
+//! negotiation (JSON and YAML in, JSON and `Table` out), watch streaming, subresources and the
+//! review APIs.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use crate::discovery;
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+use crate::registry::{
+    DeleteOptions, FieldValidation, ListOptions, Registry, WatchEvent, WriteOptions,
+};
+use crate::resources::{self, Resource};
+use crate::selectors::{FieldSelector, LabelSelector};
+use crate::table;
+use crate::tls::UserInfo;
+
+pub type Body = UnsyncBoxBody<Bytes, Infallible>;
+
+/// Upstream's limit on request bodies.
+const MAX_BODY: usize = 3 * 1024 * 1024;
+
+pub struct ApiServer {
+    pub registry: Registry,
+    /// host:port clients reach this server at (reported by `/api`).
+    pub advertise: String,
+    pub metrics: Metrics,
+    /// Whether the store answered lately (for `/readyz`).
+    pub ready: std::sync::atomic::AtomicBool,
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|e| match e {})
+        .boxed_unsync()
+}
+
+fn json_response(code: u16, v: &Value, warnings: &[String]) -> Response<Body> {
+    let mut resp = Response::new(full(serde_json::to_vec(v).unwrap_or_default()));
+    *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    for w in warnings {
+        if let Ok(h) = HeaderValue::from_str(&format!("299 - \"{}\"", w.replace('"', "\\\""))) {
+            resp.headers_mut().append(header::WARNING, h);
+        }
+    }
+    resp
+}
+
+/// An already serialized JSON document, shared, not copied.
+fn bytes_response(doc: &Arc<Vec<u8>>) -> Response<Body> {
+    let mut resp = Response::new(full(Bytes::from_owner(ArcBytes(doc.clone()))));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+struct ArcBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+fn error_response(e: &ApiError) -> Response<Body> {
+    json_response(e.code, &e.to_status(), &[])
+}
+
+fn text_response(code: u16, text: &str) -> Response<Body> {
+    let mut resp = Response::new(full(text.to_string()));
+    *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    resp
+}
+
+/// What the request wants back, from its Accept header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Object,
+    Table,
+}
+
+fn output_of(req: &Request<Incoming>) -> ApiResult<Output> {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.is_empty() {
+        return Ok(Output::Object);
+    }
+    let mut json_ok = false;
+    for part in accept.split(',') {
+        let part = part.trim();
+        let (media, params) = part.split_once(';').unwrap_or((part, ""));
+        let media = media.trim();
+        if media != "application/json" && media != "*/*" && media != "application/*" {
+            continue;
+        }
+        let params: HashMap<&str, &str> = params
+            .split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .collect();
+        match params.get("as") {
+            Some(&"Table") if params.get("g") == Some(&"meta.k8s.io") => return Ok(Output::Table),
+            Some(_) => continue,
+            None => json_ok = true,
+        }
+    }
+    if json_ok {
+        Ok(Output::Object)
+    } else {
+        Err(ApiError::new(
+            406,
+            "NotAcceptable",
+            "only the following media types are accepted: application/json, application/yaml",
+        ))
+    }
+}
+
+fn query_of(req: &Request<Incoming>) -> HashMap<String, String> {
+    req.uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+async fn read_body(req: Request<Incoming>) -> ApiResult<(String, Bytes)> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let body = Limited::new(req.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| ApiError::too_large())?
+        .to_bytes();
+    Ok((content_type, body))
+}
+
+/// Decode a body as JSON, or as YAML for the YAML media types.
+fn decode_body(content_type: &str, body: &[u8]) -> ApiResult<Value> {
+    match content_type {
+        "application/json"
+        | "application/json-patch+json"
+        | "application/merge-patch+json"
+        | "application/strategic-merge-patch+json"
+        | "" => serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!("error decoding request body: invalid JSON: {e}"))
+        }),
+        "application/vnd.kubernetes.protobuf" => {
+            crate::protobuf::decode(body).map_err(ApiError::bad_request)
+        }
+        "application/yaml" | "application/apply-patch+yaml" => match serde_json::from_slice(body) {
+            Ok(v) => Ok(v),
+            Err(_) => serde_yaml_ng::from_slice::<Value>(body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}"))),
+        },
+        other => Err(ApiError::unsupported_media_type(other)),
+    }
+}
+
+/// A parsed resource path.
+#[derive(Debug)]
+struct Target {
+    resource: &'static Resource,
+    namespace: Option<String>,
+    name: Option<String>,
+    subresource: Option<String>,
+}
+
+/// Parse `/api/v1/...` or `/apis/<group>/<version>/...` into a target.
+fn parse_target(group: &str, version: &str, rest: &[&str]) -> ApiResult<Target> {
+    let not_found = || {
+        ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+    };
+    let find = |plural: &str| resources::find(group, version, plural).ok_or_else(not_found);
+    let t = match rest {
+        ["namespaces", ns, plural, tail @ ..]
+            if !(*plural == "status" || *plural == "finalize") || !tail.is_empty() =>
+        {
+            let r = find(plural)?;
+            if !r.namespaced {
+                return Err(not_found());
+            }
+            let (name, sub) = match tail {
+                [] => (None, None),
+                [name] => (Some(name.to_string()), None),
+                [name, sub] => (Some(name.to_string()), Some(sub.to_string())),
+                _ => return Err(not_found()),
+            };
+            Target {
+                resource: r,
+                namespace: Some(ns.to_string()),
+                name,
+                subresource: sub,
+            }
+        }
+        [plural, tail @ ..] => {
+            let r = find(plural)?;
+            let (name, sub) = match tail {
+                [] => (None, None),
+                [name] => (Some(name.to_string()), None),
+                [name, sub] => (Some(name.to_string()), Some(sub.to_string())),
+                _ => return Err(not_found()),
+            };
+            if r.namespaced && name.is_some() {
+                return Err(not_found());
+            }
+            Target {
+                resource: r,
+                namespace: None,
+                name,
+                subresource: sub,
+            }
+        }
+        [] => return Err(not_found()),
+    };
+    if let Some(sub) = &t.subresource
+        && !t.resource.has_subresource(sub)
+    {
+        return Err(not_found());
+    }
+    Ok(t)
+}
+
+fn verb_of(method: &Method, t: &Target, watch: bool) -> &'static str {
+    match (method.as_str(), t.name.is_some()) {
+        ("GET", false) if watch => "watch",
+        ("GET", false) => "list",
+        ("GET", true) => "get",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", false) => "deletecollection",
+        ("DELETE", true) => "delete",
+        _ => "unknown",
+    }
+}
+
+fn write_options(q: &HashMap<String, String>) -> ApiResult<WriteOptions> {
+    Ok(WriteOptions {
+        dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
+        field_manager: q.get("fieldManager").cloned().filter(|m| !m.is_empty()),
+        field_validation: FieldValidation::parse(q.get("fieldValidation").map(String::as_str))?,
+    })
+}
+
+fn list_options(q: &HashMap<String, String>, r: &Resource) -> ApiResult<ListOptions> {
+    let label_selector = match q.get("labelSelector").filter(|s| !s.is_empty()) {
+        Some(s) => Some(LabelSelector::parse(s).map_err(ApiError::bad_request)?),
+        None => None,
+    };
+    let field_selector = match q.get("fieldSelector").filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let f = FieldSelector::parse(s).map_err(ApiError::bad_request)?;
+            f.check_supported(&r.api_version(), r.kind)
+                .map_err(ApiError::bad_request)?;
+            Some(f)
+        }
+        None => None,
+    };
+    Ok(ListOptions {
+        label_selector,
+        field_selector,
+        limit: q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(0),
+        continue_token: q.get("continue").cloned(),
+        resource_version: q.get("resourceVersion").cloned().filter(|s| !s.is_empty()),
+        resource_version_match: q.get("resourceVersionMatch").cloned(),
+    })
+}
+
+fn delete_options(q: &HashMap<String, String>, body: &[u8]) -> ApiResult<DeleteOptions> {
+    let mut opts = DeleteOptions {
+        grace_period_seconds: q.get("gracePeriodSeconds").and_then(|g| g.parse().ok()),
+        propagation_policy: q.get("propagationPolicy").cloned(),
+        dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
+        ..Default::default()
+    };
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        let v: Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+        if let Some(g) = v.get("gracePeriodSeconds").and_then(Value::as_i64) {
+            opts.grace_period_seconds = Some(g);
+        }
+        if let Some(p) = v.get("propagationPolicy").and_then(Value::as_str) {
+            opts.propagation_policy = Some(p.to_string());
+        }
+        if v.get("orphanDependents").and_then(Value::as_bool) == Some(true)
+            && opts.propagation_policy.is_none()
+        {
+            opts.propagation_policy = Some("Orphan".into());
+        }
+        opts.precondition_uid = v
+            .pointer("/preconditions/uid")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        opts.precondition_rv = v
+            .pointer("/preconditions/resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if v.get("dryRun")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(|x| x == "All"))
+        {
+            opts.dry_run = true;
+        }
+    }
+    Ok(opts)
+}
+
+fn list_object(
+    r: &Resource,
+    items: Vec<Value>,
+    rev: i64,
+    cont: Option<String>,
+    remaining: i64,
+) -> Value {
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|mut o| {
+            if let Some(m) = o.as_object_mut() {
+                m.remove("apiVersion");
+                m.remove("kind");
+            }
+            o
+        })
+        .collect();
+    let mut md = json!({"resourceVersion": rev.to_string()});
+    if let Some(c) = cont {
+        md["continue"] = json!(c);
+        if remaining > 0 {
+            md["remainingItemCount"] = json!(remaining);
+        }
+    }
+    json!({"kind": format!("{}List", r.kind), "apiVersion": r.api_version(), "metadata": md, "items": items})
+}
+
+fn table_of(
+    r: &Resource,
+    objects: &[Value],
+    include: &str,
+    rev: i64,
+    cont: Option<String>,
+) -> Value {
+    let mut t = table::to_table(
+        &r.api_version(),
+        r.kind,
+        objects,
+        include,
+        jiff::Timestamp::now(),
+    );
+    t["metadata"] = json!({"resourceVersion": rev.to_string()});
+    if let Some(c) = cont {
+        t["metadata"]["continue"] = json!(c);
+    }
+    t
+}
+
+impl ApiServer {
+    /// Serve one request from `user` (None: anonymous).
+    pub async fn handle(
+        self: Arc<Self>,
+        req: Request<Incoming>,
+        user: Option<UserInfo>,
+    ) -> Response<Body> {
+        let start = Instant::now();
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        let (resp, verb, resource) = self.route(req, user).await;
+        let resp = resp.unwrap_or_else(|e| error_response(&e));
+        self.metrics
+            .observe(verb, &resource, resp.status().as_u16(), start.elapsed());
+        tracing::debug!(%method, %path, status = resp.status().as_u16(), took = ?start.elapsed(), "request");
+        resp
+    }
+
+    async fn route(
+        &self,
+        req: Request<Incoming>,
+        user: Option<UserInfo>,
+    ) -> (ApiResult<Response<Body>>, &'static str, String) {
+        let path = req.uri().path().trim_end_matches('/').to_string();
+        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        // Public, as upstream's system:public-info-viewer.
+        match segs.as_slice() {
+            ["healthz"] | ["livez"] => {
+                return (Ok(text_response(200, "ok")), "get", "healthz".into());
+            }
+            ["readyz"] => {
+                let ok = self
+                    .registry
+                    .store
+                    .get("/registry/health-probe")
+                    .await
+                    .is_ok();
+                let r = if ok {
+                    text_response(200, "ok")
+                } else {
+                    text_response(500, "[-]etcd failed: store unreachable")
+                };
+                return (Ok(r), "get", "readyz".into());
+            }
+            ["version"] => {
+                return (
+                    Ok(json_response(200, &discovery::version(), &[])),
+                    "get",
+                    "version".into(),
+                );
+            }
+            _ => {}
+        }
+        let Some(user) = user else {
+            return (Err(ApiError::unauthorized()), "unknown", String::new());
+        };
+        let nf = || {
+            ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+        };
+        let discovery_doc = match segs.as_slice() {
+            [] => Some(Ok(
+                json!({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/readyz", "/version"]}),
+            )),
+            ["api"] => Some(Ok(discovery::core_versions(&self.advertise))),
+            ["api", "v1"] => Some(discovery::resource_list("", "v1").ok_or_else(nf)),
+            ["apis"] => Some(Ok(discovery::group_list())),
+            ["apis", g] => Some(discovery::group(g).ok_or_else(nf)),
+            ["apis", g, v] => Some(discovery::resource_list(g, v).ok_or_else(nf)),
+            ["metrics"] => {
+                return (
+                    Ok(text_response(200, &self.metrics.render())),
+                    "get",
+                    "metrics".into(),
+                );
+            }
+            ["openapi", "v2"] => {
+                // Only the JSON form is served; kubectl's protobuf-only request gets 406.
+                let accept = req
+                    .headers()
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let doc = if accept.is_empty() || accept.contains("json") || accept.contains("*/*")
+                {
+                    Ok(bytes_response(&crate::openapi::v2()))
+                } else {
+                    Err(ApiError::new(
+                        406,
+                        "NotAcceptable",
+                        "only the following media types are accepted: application/json",
+                    ))
+                };
+                return (doc, "get", "openapi".into());
+            }
+            ["openapi", "v3"] => Some(Ok(crate::openapi::v3_index())),
+            ["openapi", "v3", rest @ ..] => {
+                let doc = crate::openapi::v3_group_version(&rest.join("/"))
+                    .map(|d| bytes_response(&d))
+                    .ok_or_else(nf);
+                return (doc, "get", "openapi".into());
+            }
+            _ => None,
+        };
+        if let Some(doc) = discovery_doc {
+            return (
+                doc.map(|d| json_response(200, &d, &[])),
+                "get",
+                "discovery".into(),
+            );
+        }
+        let target = match segs.as_slice() {
+            ["api", "v1", rest @ ..] => parse_target("", "v1", rest),
+            ["apis", g, v, rest @ ..] => parse_target(g, v, rest),
+            _ => Err(nf()),
+        };
+        let target = match target {
+            Ok(t) => t,
+            Err(e) => return (Err(e), "unknown", String::new()),
+        };
+        let q = query_of(&req);
+        let watch = q.get("watch").is_some_and(|w| w == "true" || w == "1");
+        let verb = verb_of(req.method(), &target, watch);
+        let resource = match &target.subresource {
+            Some(s) => format!("{}/{s}", target.resource.plural),
+            None => target.resource.plural.to_string(),
+        };
+        (
+            self.serve_resource(req, target, q, watch, &user).await,
+            verb,
+            resource,
+        )
+    }
+
+    async fn serve_resource(
+        &self,
+        req: Request<Incoming>,
+        t: Target,
+        q: HashMap<String, String>,
+        watch: bool,
+        user: &UserInfo,
+    ) -> ApiResult<Response<Body>> {
+        let r = t.resource;
+        let ns = t.namespace.as_deref();
+        let method = req.method().clone();
+        if !r.is_stored() {
+            if method != Method::POST || t.name.is_some() {
+                return Err(ApiError::method_not_allowed(
+                    "the server does not allow this method on the requested resource".to_string(),
+                ));
+            }
+            let (ct, body) = read_body(req).await?;
+            let review = decode_body(&ct, &body)?;
+            return Ok(json_response(201, &review_answer(r, review, user), &[]));
+        }
+        match (&method, t.name.as_deref(), t.subresource.as_deref()) {
+            (&Method::GET, None, None) => {
+                let output = output_of(&req)?;
+                let opts = list_options(&q, r)?;
+                if watch {
+                    return self.serve_watch(r, ns, &q, opts, output).await;
+                }
+                let (items, rev, cont, remaining) = self.registry.list(r, ns, &opts).await?;
+                let doc = match output {
+                    Output::Table => table_of(
+                        r,
+                        &items,
+                        q.get("includeObject").map_or("Metadata", String::as_str),
+                        rev,
+                        cont,
+                    ),
+                    Output::Object => list_object(r, items, rev, cont, remaining),
+                };
+                Ok(json_response(200, &doc, &[]))
+            }
+            (&Method::GET, Some(name), None) => {
+                let output = output_of(&req)?;
+                let obj = self.registry.get(r, ns, name).await?;
+                let doc = match output {
+                    Output::Table => {
+                        let rev = obj
+                            .pointer("/metadata/resourceVersion")
+                            .and_then(Value::as_str)
+                            .unwrap_or("0")
+                            .parse()
+                            .unwrap_or(0);
+                        table_of(
+                            r,
+                            &[obj],
+                            q.get("includeObject").map_or("Metadata", String::as_str),
+                            rev,
+                            None,
+                        )
+                    }
+                    Output::Object => obj,
+                };
+                Ok(json_response(200, &doc, &[]))
+            }
+            (&Method::POST, None, None) => {
+                let opts = write_options(&q)?;
+                let (ct, body) = read_body(req).await?;
+                let obj = decode_body(&ct, &body)?;
+                let w = self.registry.create(r, ns, obj, &opts).await?;
+                Ok(json_response(201, &w.object, &w.warnings))
+            }
+            (&Method::PUT, Some(name), sub @ (None | Some("status") | Some("finalize"))) => {
+                let opts = write_options(&q)?;
+                let (ct, body) = read_body(req).await?;
+                let obj = decode_body(&ct, &body)?;
+                let sub = if sub == Some("finalize") { None } else { sub };
+                let w = self.registry.update(r, ns, name, obj, sub, &opts).await?;
+                Ok(json_response(
+                    if w.created { 201 } else { 200 },
+                    &w.object,
+                    &w.warnings,
+                ))
+            }
+            (&Method::PATCH, Some(name), sub @ (None | Some("status"))) => {
+                let opts = write_options(&q)?;
+                let force = q.get("force").is_some_and(|f| f == "true");
+                let (ct, body) = read_body(req).await?;
+                let patch = decode_body(&ct, &body)?;
+                let w = self
+                    .registry
+                    .patch(r, ns, name, &ct, &patch, sub, &opts, force)
+                    .await?;
+                Ok(json_response(
+                    if w.created { 201 } else { 200 },
+                    &w.object,
+                    &w.warnings,
+                ))
+            }
+            (&Method::DELETE, Some(name), None) => {
+                let (_, body) = read_body(req).await?;
+                let opts = delete_options(&q, &body)?;
+                let out = self.registry.delete(r, ns, name, &opts).await?;
+                Ok(json_response(200, &out, &[]))
+            }
+            (&Method::DELETE, None, None) => {
+                let (_, body) = read_body(req).await?;
+                let opts = delete_options(&q, &body)?;
+                let lopts = list_options(&q, r)?;
+                let (items, _, _, _) = self.registry.list(r, ns, &lopts).await?;
+                let mut deleted = Vec::new();
+                for obj in items {
+                    let name = crate::registry::name_of(&obj).to_string();
+                    let ns = obj
+                        .pointer("/metadata/namespace")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    match self.registry.delete(r, ns.as_deref(), &name, &opts).await {
+                        Ok(_) => deleted.push(obj),
+                        Err(e) if e.code == 404 => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(json_response(
+                    200,
+                    &list_object(r, deleted, 0, None, 0),
+                    &[],
+                ))
+            }
+            (_, Some(name), Some("scale")) => self.serve_scale(req, r, ns, name, &q).await,
+            (&Method::POST, Some(name), Some("binding")) => {
+                let (ct, body) = read_body(req).await?;
+                let binding = decode_body(&ct, &body)?;
+                self.bind(r, ns, name, &binding).await?;
+                Ok(json_response(
+                    201,
+                    &crate::error::success_status(json!({})),
+                    &[],
+                ))
+            }
+            (&Method::POST, Some(name), Some("eviction")) => {
+                let (_, body) = read_body(req).await?;
+                let ev: Value = if body.is_empty() {
+                    json!({})
+                } else {
+                    decode_body("application/json", &body)?
+                };
+                let mut opts = DeleteOptions::default();
+                if let Some(d) = ev.get("deleteOptions") {
+                    opts.grace_period_seconds = d.get("gracePeriodSeconds").and_then(Value::as_i64);
+                }
+                self.registry.delete(r, ns, name, &opts).await?;
+                Ok(json_response(
+                    201,
+                    &crate::error::success_status(json!({})),
+                    &[],
+                ))
+            }
+            (_, Some(_), Some(sub @ ("log" | "exec" | "attach" | "portforward" | "proxy"))) => {
+                Err(ApiError::new(
+                    503,
+                    "ServiceUnavailable",
+                    format!(
+                        "{sub} is proxied to the node's kubelet, and no kubelet serves this node yet"
+                    ),
+                ))
+            }
+            _ => Err(ApiError::method_not_allowed(format!(
+                "the server does not allow this method on the requested resource ({method} {}{})",
+                r.plural,
+                t.subresource
+                    .as_deref()
+                    .map(|s| format!("/{s}"))
+                    .unwrap_or_default()
+            ))),
+        }
+    }
+
+    async fn serve_watch(
+        &self,
+        r: &'static Resource,
+        ns: Option<&str>,
+        q: &HashMap<String, String>,
+        opts: ListOptions,
+        output: Output,
+    ) -> ApiResult<Response<Body>> {
+        let from =
+            match opts.resource_version.as_deref() {
+                None | Some("0") | Some("") => None,
+                Some(rv) => Some(rv.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request(format!("invalid resource version: {rv}"))
+                })?),
+            };
+        let send_initial = q.get("sendInitialEvents").is_some_and(|v| v == "true");
+        let from = if send_initial { None } else { from };
+        let bookmarks = q.get("allowWatchBookmarks").is_some_and(|v| v == "true");
+        let timeout = q
+            .get("timeoutSeconds")
+            .and_then(|t| t.parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let (tx, mut rx) = mpsc::channel::<WatchEvent>(256);
+        self.registry
+            .watch(r, ns, &opts, from, tx, bookmarks)
+            .await?;
+        let (out_tx, out_rx) = mpsc::channel::<Result<Frame<Bytes>, Infallible>>(64);
+        let include = q
+            .get("includeObject")
+            .cloned()
+            .unwrap_or_else(|| "Metadata".into());
+        tokio::spawn(async move {
+            let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+            let mut first = true;
+            loop {
+                let next = match deadline {
+                    Some(d) => match tokio::time::timeout_at(d, rx.recv()).await {
+                        Ok(e) => e,
+                        Err(_) => return,
+                    },
+                    None => rx.recv().await,
+                };
+                let Some(ev) = next else { return };
+                let object = match output {
+                    Output::Table if ev.kind != "ERROR" && ev.kind != "BOOKMARK" => {
+                        let rev = ev
+                            .object
+                            .pointer("/metadata/resourceVersion")
+                            .and_then(Value::as_str)
+                            .unwrap_or("0")
+                            .parse()
+                            .unwrap_or(0);
+                        let mut t =
+                            table_of(r, std::slice::from_ref(&ev.object), &include, rev, None);
+                        if !first && let Some(m) = t.as_object_mut() {
+                            m.remove("columnDefinitions");
+                        }
+                        first = false;
+                        t
+                    }
+                    _ => ev.object,
+                };
+                let mut line = serde_json::to_vec(&json!({"type": ev.kind, "object": object}))
+                    .unwrap_or_default();
+                line.push(b'\n');
+                if out_tx
+                    .send(Ok(Frame::data(Bytes::from(line))))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        let body =
+            StreamBody::new(tokio_stream::wrappers::ReceiverStream::new(out_rx)).boxed_unsync();
+        let mut resp = Response::new(body);
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, private"),
+        );
+        Ok(resp)
+    }
+
+    /// The `scale` subresource of workloads: `autoscaling/v1` `Scale` over `spec.replicas`.
+    async fn serve_scale(
+        &self,
+        req: Request<Incoming>,
+        r: &'static Resource,
+        ns: Option<&str>,
+        name: &str,
+        q: &HashMap<String, String>,
+    ) -> ApiResult<Response<Body>> {
+        let method = req.method().clone();
+        let opts = write_options(q)?;
+        let obj = self.registry.get(r, ns, name).await?;
+        let scale_of = |obj: &Value| -> Value {
+            let selector = obj
+                .pointer("/spec/selector")
+                .map(|s| match s.get("matchLabels").and_then(Value::as_object) {
+                    Some(m) => m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    None => s
+                        .as_object()
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        })
+                        .unwrap_or_default(),
+                })
+                .unwrap_or_default();
+            json!({
+                "kind": "Scale",
+                "apiVersion": "autoscaling/v1",
+                "metadata": {
+                    "name": obj.pointer("/metadata/name"),
+                    "namespace": obj.pointer("/metadata/namespace"),
+                    "uid": obj.pointer("/metadata/uid"),
+                    "resourceVersion": obj.pointer("/metadata/resourceVersion"),
+                    "creationTimestamp": obj.pointer("/metadata/creationTimestamp"),
+                },
+                "spec": {"replicas": obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)},
+                "status": {"replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0), "selector": selector},
+            })
+        };
+        if method == Method::GET {
+            return Ok(json_response(200, &scale_of(&obj), &[]));
+        }
+        let (ct, body) = read_body(req).await?;
+        let input = decode_body(&ct, &body)?;
+        let current = scale_of(&obj);
+        let scale = match method {
+            Method::PUT => input,
+            Method::PATCH => match ct.as_str() {
+                "application/json-patch+json" => crate::patch::json_patch(&current, &input)
+                    .map_err(|e| ApiError::new(e.code(), e.reason(), e.to_string()))?,
+                _ => crate::patch::merge_patch(&current, &input),
+            },
+            _ => {
+                return Err(ApiError::method_not_allowed(
+                    "the server does not allow this method on the requested resource",
+                ));
+            }
+        };
+        let replicas = scale
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| ApiError::bad_request("Scale.spec.replicas is required"))?;
+        if replicas < 0 {
+            return Err(ApiError::new(
+                422,
+                "Invalid",
+                format!(
+                    "Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+                ),
+            ));
+        }
+        let rv = scale
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let mut patch = json!({"spec": {"replicas": replicas}});
+        if let Some(rv) = rv.filter(|_| method == Method::PUT) {
+            patch["metadata"] = json!({"resourceVersion": rv});
+        }
+        let w = self
+            .registry
+            .patch(
+                r,
+                ns,
+                name,
+                "application/merge-patch+json",
+                &patch,
+                None,
+                &opts,
+                false,
+            )
+            .await?;
+        Ok(json_response(200, &scale_of(&w.object), &[]))
+    }
+
+    /// `pods/binding`: assign a pod to a node, once.
+    async fn bind(
+        &self,
+        r: &'static Resource,
+        ns: Option<&str>,
+        name: &str,
+        binding: &Value,
+    ) -> ApiResult<()> {
+        let node = binding
+            .pointer("/target/name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    422,
+                    "Invalid",
+                    format!("Binding.core \"{name}\" is invalid: target.name: Required value"),
+                )
+            })?;
+        let pod = self.registry.get(r, ns, name).await?;
+        if let Some(current) = pod
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
+            return Err(ApiError::new(
+                409,
+                "Conflict",
+                format!(
+                    "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{current}\""
+                ),
+            ));
+        }
+        if pod.pointer("/metadata/deletionTimestamp").is_some() {
+            return Err(ApiError::new(
+                409,
+                "Conflict",
+                format!(
+                    "Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is being deleted, cannot be assigned to a host"
+                ),
+            ));
+        }
+        let mut bound = pod.clone();
+        bound["spec"]["nodeName"] = json!(node);
+        let mut conditions: Vec<Value> = bound
+            .pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        conditions.retain(|c| c.get("type").and_then(Value::as_str) != Some("PodScheduled"));
+        conditions.push(json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": crate::registry::now_rfc3339()}));
+        if !bound.get("status").is_some_and(Value::is_object) {
+            bound["status"] = json!({});
+        }
+        bound["status"]["conditions"] = Value::Array(conditions);
+        // The binding writes spec and status at once, under the pod's resourceVersion.
+        self.registry
+            .replace_unchecked(r, ns, name, &pod, bound)
+            .await
+    }
+}
+
+/// Answers for the review APIs (until the security issue: every authenticated user may do
+/// everything).
+fn review_answer(r: &Resource, mut review: Value, user: &UserInfo) -> Value {
+    review["apiVersion"] = json!(r.api_version());
+    review["kind"] = json!(r.kind);
+    match r.kind {
+        "SelfSubjectAccessReview" | "SubjectAccessReview" | "LocalSubjectAccessReview" => {
+            review["status"] = json!({"allowed": true, "reason": "every authenticated user is allowed until authorization is enforced"});
+        }
+        "SelfSubjectRulesReview" => {
+            review["status"] = json!({
+                "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+                "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+                "incomplete": false,
+            });
+        }
+        "SelfSubjectReview" => {
+            review["status"] = json!({"userInfo": {"username": user.name, "groups": user.groups}});
+        }
+        "TokenReview" => {
+            review["status"] =
+                json!({"authenticated": false, "error": "token authentication is not enabled"});
+        }
+        _ => {}
+    }
+    review
+}
+
+/// Accept TLS connections on `listener` and serve them until `stop` fires.
+pub async fn serve_https(
+    server: Arc<ApiServer>,
+    listener: TcpListener,
+    tls: rustls::ServerConfig,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    loop {
+        let (tcp, peer): (tokio::net::TcpStream, SocketAddr) = tokio::select! {
+            a = listener.accept() => match a {
+                Ok(a) => a,
+                Err(err) => {
+                    tracing::warn!(%err, "accept");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => return,
+        };
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let server = server.clone();
+        tokio::spawn(async move {
+            let tls =
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(err)) => {
+                        tracing::debug!(%peer, %err, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => return,
+                };
+            let user = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|certs| certs.first())
+                .and_then(crate::tls::identity);
+            let svc = hyper::service::service_fn(move |req| {
+                let server = server.clone();
+                let user = user.clone();
+                async move { Ok::<_, Infallible>(server.handle(req, user).await) }
+            });
+            let builder =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            if let Err(err) = builder
+                .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
+                .await
+            {
+                tracing::debug!(%peer, %err, "connection ended");
+            }
+        });
+    }
+}

@@ -1,0 +1,406 @@
+//! Objects in the store, through etcd's v3 gRPC API: the same code runs on raftstore and on a
+//! real etcd. resourceVersion is the store's mod_revision; creates and updates are
+//! transactions on mod_revision, so a stale write is refused instead of lost.
+
+use std::time::Duration;
+
+use proto::etcdserverpb::compare::{CompareResult, CompareTarget, TargetUnion};
+use proto::etcdserverpb::kv_client::KvClient;
+use proto::etcdserverpb::request_op::Request as Op;
+use proto::etcdserverpb::response_op::Response as OpResponse;
+use proto::etcdserverpb::watch_client::WatchClient;
+use proto::etcdserverpb::watch_request::RequestUnion;
+use proto::etcdserverpb::{
+    Compare, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, TxnRequest,
+    WatchCreateRequest, WatchRequest,
+};
+use proto::mvccpb::event::EventType;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A stored object: its bytes and the revision that last changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub key: String,
+    pub value: Vec<u8>,
+    pub revision: i64,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Stored>,
+    /// The store revision the page was read at.
+    pub revision: i64,
+    /// Keys left after this page (0 when it is the last).
+    pub remaining: i64,
+}
+
+/// A change seen by a watch.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Put {
+        current: Stored,
+        previous: Option<Stored>,
+    },
+    Delete {
+        previous: Stored,
+        revision: i64,
+    },
+    /// The watch's start revision was compacted away: clients must relist.
+    Compacted(i64),
+    /// Every change up to this revision has been delivered.
+    Progress(i64),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    kv: KvClient<Channel>,
+    watch: WatchClient<Channel>,
+}
+
+fn store_error(s: tonic::Status) -> ApiError {
+    if s.code() == tonic::Code::OutOfRange && s.message().contains("compacted") {
+        return ApiError::expired("The resourceVersion for the provided list is too old.");
+    }
+    ApiError::internal(s.message().to_string())
+}
+
+fn prefix_end(prefix: &str) -> Vec<u8> {
+    let mut end = prefix.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0]
+}
+
+impl Store {
+    /// Connect to the store's client endpoints (`http://host:port` or `host:port`, or
+    /// `unix://path`), spreading requests over them.
+    pub async fn connect(endpoints: &[String]) -> anyhow::Result<Store> {
+        let mut eps = Vec::new();
+        for e in endpoints {
+            let url = if e.contains("://") {
+                e.clone()
+            } else {
+                format!("http://{e}")
+            };
+            if let Some(path) = url.strip_prefix("unix://") {
+                let path = path.to_string();
+                let channel = Endpoint::try_from("http://[::]:50051")?
+                    .connect_with_connector(tower::service_fn(move |_| {
+                        let path = path.clone();
+                        async move {
+                            let stream = tokio::net::UnixStream::connect(path).await?;
+                            Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
+                        }
+                    }))
+                    .await?;
+                return Ok(Store {
+                    kv: KvClient::new(channel.clone()),
+                    watch: WatchClient::new(channel),
+                });
+            }
+            eps.push(
+                Endpoint::from_shared(url)?
+                    .connect_timeout(Duration::from_secs(2))
+                    .tcp_nodelay(true)
+                    .http2_keep_alive_interval(Duration::from_secs(30)),
+            );
+        }
+        anyhow::ensure!(!eps.is_empty(), "no store endpoints");
+        let channel = Channel::balance_list(eps.into_iter());
+        Ok(Store {
+            kv: KvClient::new(channel.clone()),
+            watch: WatchClient::new(channel),
+        })
+    }
+
+    /// Retry a call a few times while the store is unavailable (a member died, a leader is
+    /// being elected).
+    async fn retry<T, F, Fut>(&self, mut f: F) -> ApiResult<T>
+    where
+        F: FnMut(KvClient<Channel>) -> Fut,
+        Fut: Future<Output = Result<T, tonic::Status>>,
+    {
+        let mut delay = Duration::from_millis(50);
+        for attempt in 0.. {
+            match f(self.kv.clone()).await {
+                Ok(v) => return Ok(v),
+                Err(s) if s.code() == tonic::Code::Unavailable && attempt < 6 => {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                Err(s) => return Err(store_error(s)),
+            }
+        }
+        unreachable!()
+    }
+
+    pub async fn get(&self, key: &str) -> ApiResult<Option<Stored>> {
+        let req = RangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        };
+        let resp = self
+            .retry(|mut kv| {
+                let req = req.clone();
+                async move { kv.range(req).await }
+            })
+            .await?
+            .into_inner();
+        Ok(resp.kvs.into_iter().next().map(|kv| Stored {
+            key: key.to_string(),
+            value: kv.value,
+            revision: kv.mod_revision,
+        }))
+    }
+
+    /// Keys under `prefix` after `start_after` (exclusive), at `revision` (0: newest), at most
+    /// `limit` (0: all).
+    pub async fn list(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        limit: i64,
+        revision: i64,
+    ) -> ApiResult<Page> {
+        let key = match start_after {
+            Some(k) => {
+                let mut k = k.as_bytes().to_vec();
+                k.push(0);
+                k
+            }
+            None => prefix.as_bytes().to_vec(),
+        };
+        let req = RangeRequest {
+            key,
+            range_end: prefix_end(prefix),
+            limit,
+            revision,
+            ..Default::default()
+        };
+        let resp = self
+            .retry(|mut kv| {
+                let req = req.clone();
+                async move { kv.range(req).await }
+            })
+            .await?
+            .into_inner();
+        let revision = if revision > 0 {
+            revision
+        } else {
+            resp.header.map(|h| h.revision).unwrap_or(0)
+        };
+        let n = resp.kvs.len() as i64;
+        let items = resp
+            .kvs
+            .into_iter()
+            .map(|kv| Stored {
+                key: String::from_utf8_lossy(&kv.key).into_owned(),
+                value: kv.value,
+                revision: kv.mod_revision,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            revision,
+            remaining: if resp.more { resp.count - n } else { 0 },
+        })
+    }
+
+    /// Create `key`; `Ok(None)` if it already exists.
+    pub async fn create(&self, key: &str, value: Vec<u8>) -> ApiResult<Option<i64>> {
+        let txn = TxnRequest {
+            compare: vec![Compare {
+                result: CompareResult::Equal as i32,
+                target: CompareTarget::Mod as i32,
+                key: key.as_bytes().to_vec(),
+                target_union: Some(TargetUnion::ModRevision(0)),
+                ..Default::default()
+            }],
+            success: vec![RequestOp {
+                request: Some(Op::RequestPut(PutRequest {
+                    key: key.as_bytes().to_vec(),
+                    value,
+                    ..Default::default()
+                })),
+            }],
+            failure: vec![],
+        };
+        let resp = self
+            .retry(|mut kv| {
+                let txn = txn.clone();
+                async move { kv.txn(txn).await }
+            })
+            .await?
+            .into_inner();
+        Ok(resp
+            .succeeded
+            .then(|| resp.header.map(|h| h.revision).unwrap_or(0)))
+    }
+
+    /// Replace `key` if it is still at `expected` revision. `Ok(Err(current))` when it is
+    /// not (current is `None` if the key is gone).
+    pub async fn update(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        expected: i64,
+    ) -> ApiResult<Result<i64, Option<Stored>>> {
+        self.guarded(
+            key,
+            expected,
+            Op::RequestPut(PutRequest {
+                key: key.as_bytes().to_vec(),
+                value,
+                ..Default::default()
+            }),
+        )
+        .await
+    }
+
+    /// Delete `key` if it is still at `expected` revision.
+    pub async fn delete(&self, key: &str, expected: i64) -> ApiResult<Result<i64, Option<Stored>>> {
+        self.guarded(
+            key,
+            expected,
+            Op::RequestDeleteRange(DeleteRangeRequest {
+                key: key.as_bytes().to_vec(),
+                ..Default::default()
+            }),
+        )
+        .await
+    }
+
+    async fn guarded(
+        &self,
+        key: &str,
+        expected: i64,
+        op: Op,
+    ) -> ApiResult<Result<i64, Option<Stored>>> {
+        let txn = TxnRequest {
+            compare: vec![Compare {
+                result: CompareResult::Equal as i32,
+                target: CompareTarget::Mod as i32,
+                key: key.as_bytes().to_vec(),
+                target_union: Some(TargetUnion::ModRevision(expected)),
+                ..Default::default()
+            }],
+            success: vec![RequestOp { request: Some(op) }],
+            failure: vec![RequestOp {
+                request: Some(Op::RequestRange(RangeRequest {
+                    key: key.as_bytes().to_vec(),
+                    ..Default::default()
+                })),
+            }],
+        };
+        let resp = self
+            .retry(|mut kv| {
+                let txn = txn.clone();
+                async move { kv.txn(txn).await }
+            })
+            .await?
+            .into_inner();
+        if resp.succeeded {
+            return Ok(Ok(resp.header.map(|h| h.revision).unwrap_or(0)));
+        }
+        let current = resp.responses.into_iter().find_map(|r| match r.response {
+            Some(OpResponse::ResponseRange(rr)) => rr.kvs.into_iter().next(),
+            _ => None,
+        });
+        Ok(Err(current.map(|kv| Stored {
+            key: key.to_string(),
+            value: kv.value,
+            revision: kv.mod_revision,
+        })))
+    }
+
+    /// Watch every key under `prefix` from revision `from` (exclusive: changes after it).
+    pub async fn watch(&self, prefix: &str, from: i64) -> ApiResult<mpsc::Receiver<Change>> {
+        let (req_tx, req_rx) = mpsc::channel(4);
+        let create = WatchRequest {
+            request_union: Some(RequestUnion::CreateRequest(WatchCreateRequest {
+                key: prefix.as_bytes().to_vec(),
+                range_end: prefix_end(prefix),
+                start_revision: from + 1,
+                prev_kv: true,
+                progress_notify: true,
+                ..Default::default()
+            })),
+        };
+        req_tx
+            .send(create)
+            .await
+            .map_err(|_| ApiError::internal("watch request"))?;
+        let mut stream = self
+            .watch
+            .clone()
+            .watch(ReceiverStream::new(req_rx))
+            .await
+            .map_err(store_error)?
+            .into_inner();
+        let (tx, rx) = mpsc::channel(1024);
+        tokio::spawn(async move {
+            // Keep the request side open for as long as the watch runs.
+            let _req_tx = req_tx;
+            loop {
+                let resp = match stream.message().await {
+                    Ok(Some(r)) => r,
+                    _ => return,
+                };
+                if resp.compact_revision > 0 {
+                    let _ = tx.send(Change::Compacted(resp.compact_revision)).await;
+                    return;
+                }
+                if resp.canceled {
+                    return;
+                }
+                let header_rev = resp.header.as_ref().map(|h| h.revision).unwrap_or(0);
+                if resp.events.is_empty() && !resp.created {
+                    if tx.send(Change::Progress(header_rev)).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                for e in resp.events {
+                    let Some(kv) = e.kv else { continue };
+                    let key = String::from_utf8_lossy(&kv.key).into_owned();
+                    let previous = e.prev_kv.map(|p| Stored {
+                        key: key.clone(),
+                        value: p.value,
+                        revision: p.mod_revision,
+                    });
+                    let change = if e.r#type == EventType::Delete as i32 {
+                        match previous {
+                            Some(previous) => Change::Delete {
+                                previous,
+                                revision: kv.mod_revision,
+                            },
+                            None => continue,
+                        }
+                    } else {
+                        Change::Put {
+                            current: Stored {
+                                key,
+                                value: kv.value,
+                                revision: kv.mod_revision,
+                            },
+                            previous,
+                        }
+                    };
+                    if tx.send(change).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(rx)
+    }
+}

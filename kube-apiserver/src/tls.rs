@@ -1,0 +1,247 @@
+//! HTTPS: the cluster CA and certificates (generated on first start when none are given),
+//! client-certificate identities (CN is the user, O the groups, as upstream), and the admin
+//! kubeconfig.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+/// Who made a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInfo {
+    pub name: String,
+    pub groups: Vec<String>,
+}
+
+/// Paths of the certificates a server runs with.
+#[derive(Debug, Clone)]
+pub struct Pki {
+    pub ca_cert: PathBuf,
+    pub ca_key: Option<PathBuf>,
+    pub serving_cert: PathBuf,
+    pub serving_key: PathBuf,
+    pub client_ca: PathBuf,
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("write {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+fn load_ca(dir: &Path) -> anyhow::Result<(String, Issuer<'static, KeyPair>)> {
+    let ca_pem = std::fs::read_to_string(dir.join("ca.crt"))?;
+    let key = KeyPair::from_pem(&std::fs::read_to_string(dir.join("ca.key"))?)?;
+    let issuer = Issuer::from_ca_cert_pem(&ca_pem, key)?;
+    Ok((ca_pem, issuer))
+}
+
+/// The CA in `dir` (created if absent): certificate PEM and an issuer to sign with.
+pub fn ensure_ca(dir: &Path) -> anyhow::Result<(String, Issuer<'static, KeyPair>)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    if dir.join("ca.crt").exists() && dir.join("ca.key").exists() {
+        return load_ca(dir);
+    }
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, "kubernetes");
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    params.not_after = rcgen::date_time_ymd(2036, 1, 1);
+    let key = KeyPair::generate()?;
+    let cert = params.self_signed(&key)?;
+    std::fs::write(dir.join("ca.crt"), cert.pem())?;
+    write_private(&dir.join("ca.key"), &key.serialize_pem())?;
+    load_ca(dir)
+}
+
+/// Issue a certificate signed by the CA: a serving certificate when `sans` is non-empty, a
+/// client certificate for `cn` in group `orgs` otherwise (rcgen writes one value per
+/// attribute type, so only the last of `orgs` is kept). Returns (cert PEM, key PEM).
+pub fn issue(
+    issuer: &Issuer<'_, KeyPair>,
+    cn: &str,
+    orgs: &[&str],
+    sans: &[String],
+) -> anyhow::Result<(String, String)> {
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, cn);
+    for o in orgs {
+        dn.push(DnType::OrganizationName, *o);
+    }
+    params.distinguished_name = dn;
+    params.not_after = rcgen::date_time_ymd(2036, 1, 1);
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    if sans.is_empty() {
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    } else {
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        for s in sans {
+            let san = match s.parse::<std::net::IpAddr>() {
+                Ok(ip) => SanType::IpAddress(ip),
+                Err(_) => SanType::DnsName(s.clone().try_into()?),
+            };
+            params.subject_alt_names.push(san);
+        }
+    }
+    let key = KeyPair::generate()?;
+    let cert = params.signed_by(&key, issuer)?;
+    Ok((cert.pem(), key.serialize_pem()))
+}
+
+/// Certificates for a server in `dir`: the CA, a serving certificate for `sans`, and an admin
+/// client certificate (`kubernetes-admin` in `system:masters`) with its kubeconfig
+/// `admin.kubeconfig` pointing at `server_url`. Existing files are kept.
+pub fn ensure_pki(dir: &Path, sans: &[String], server_url: &str) -> anyhow::Result<Pki> {
+    let (ca_pem, issuer) = ensure_ca(dir)?;
+    if !dir.join("apiserver.crt").exists() {
+        let (cert, key) = issue(&issuer, "kube-apiserver", &[], sans)?;
+        std::fs::write(dir.join("apiserver.crt"), cert)?;
+        write_private(&dir.join("apiserver.key"), &key)?;
+    }
+    if !dir.join("admin.kubeconfig").exists() {
+        let (cert, key) = issue(&issuer, "kubernetes-admin", &["system:masters"], &[])?;
+        write_kubeconfig(
+            &dir.join("admin.kubeconfig"),
+            server_url,
+            &ca_pem,
+            &cert,
+            &key,
+            "kubernetes-admin",
+        )?;
+    }
+    Ok(Pki {
+        ca_cert: dir.join("ca.crt"),
+        ca_key: Some(dir.join("ca.key")),
+        serving_cert: dir.join("apiserver.crt"),
+        serving_key: dir.join("apiserver.key"),
+        client_ca: dir.join("ca.crt"),
+    })
+}
+
+/// A kubeconfig with the credentials embedded (what `kubeadm` writes as admin.conf).
+pub fn write_kubeconfig(
+    path: &Path,
+    server: &str,
+    ca_pem: &str,
+    cert_pem: &str,
+    key_pem: &str,
+    user: &str,
+) -> anyhow::Result<()> {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+    let doc = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: {}\n    server: {server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: {user}\n  name: {user}@kubernetes\ncurrent-context: {user}@kubernetes\npreferences: {{}}\nusers:\n- name: {user}\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
+        b64(ca_pem),
+        b64(cert_pem),
+        b64(key_pem),
+    );
+    write_private(path, &doc)
+}
+
+/// rustls server config: our serving certificate; client certificates are asked for and
+/// verified against `client_ca`, but optional (requests without one are anonymous).
+pub fn server_config(pki: &Pki) -> anyhow::Result<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&pki.serving_cert)
+        .with_context(|| format!("read {}", pki.serving_cert.display()))?
+        .collect::<Result<_, _>>()?;
+    let key = PrivateKeyDer::from_pem_file(&pki.serving_key)
+        .with_context(|| format!("read {}", pki.serving_key.display()))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(&pki.client_ca)? {
+        roots.add(c?)?;
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .allow_unauthenticated()
+    .build()?;
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs, key)?;
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(cfg)
+}
+
+/// The user a verified client certificate names.
+pub fn identity(cert: &CertificateDer<'_>) -> Option<UserInfo> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).ok()?;
+    let subject = parsed.subject();
+    let name = subject
+        .iter_common_name()
+        .next()?
+        .as_str()
+        .ok()?
+        .to_string();
+    let groups = subject
+        .iter_organization()
+        .filter_map(|o| o.as_str().ok().map(str::to_string))
+        .collect();
+    Some(UserInfo { name, groups })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_client_certificates_carry_the_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, issuer) = ensure_ca(dir.path()).unwrap();
+        // (rcgen keeps one value per attribute type, so issued certificates carry one group.)
+        let (cert, _) = issue(&issuer, "alice", &["devs"], &[]).unwrap();
+        let der = CertificateDer::from_pem_slice(cert.as_bytes()).unwrap();
+        assert_eq!(
+            identity(&der),
+            Some(UserInfo {
+                name: "alice".into(),
+                groups: vec!["devs".into()]
+            })
+        );
+        // The CA is reused, not regenerated.
+        let before = std::fs::read(dir.path().join("ca.crt")).unwrap();
+        ensure_ca(dir.path()).unwrap();
+        assert_eq!(before, std::fs::read(dir.path().join("ca.crt")).unwrap());
+    }
+
+    #[test]
+    fn pki_and_server_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = ensure_pki(
+            dir.path(),
+            &["localhost".into(), "127.0.0.1".into()],
+            "https://127.0.0.1:6443",
+        )
+        .unwrap();
+        server_config(&pki).unwrap();
+        let kc = std::fs::read_to_string(dir.path().join("admin.kubeconfig")).unwrap();
+        assert!(kc.contains("server: https://127.0.0.1:6443"));
+    }
+}
