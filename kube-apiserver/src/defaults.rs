@@ -433,41 +433,11 @@ fn default_pod_spec(spec: &mut Obj) {
     }
 }
 
-const VOLUME_SOURCES: &[&str] = &[
-    "hostPath",
-    "emptyDir",
-    "gcePersistentDisk",
-    "awsElasticBlockStore",
-    "gitRepo",
-    "secret",
-    "nfs",
-    "iscsi",
-    "glusterfs",
-    "persistentVolumeClaim",
-    "rbd",
-    "flexVolume",
-    "cinder",
-    "cephfs",
-    "flocker",
-    "downwardAPI",
-    "fc",
-    "azureFile",
-    "configMap",
-    "vsphereVolume",
-    "quobyte",
-    "azureDisk",
-    "photonPersistentDisk",
-    "projected",
-    "portworxVolume",
-    "scaleIO",
-    "storageos",
-    "csi",
-    "ephemeral",
-    "image",
-];
-
 fn default_volume(v: &mut Obj) {
-    if VOLUME_SOURCES.iter().all(|s| absent(v, s)) {
+    if crate::validation::VOLUME_SOURCES
+        .iter()
+        .all(|s| absent(v, s))
+    {
         v.insert("emptyDir".into(), json!({}));
     }
     if let Some(hp) = child(v, "hostPath") {

@@ -1326,7 +1326,9 @@ fn validate_volumes(v: Option<&Value>, p: &P, e: &mut Errs) -> BTreeSet<String> 
     names
 }
 
-const VOLUME_SOURCES: &[&str] = &[
+/// Every volume source, in the order upstream's validation checks them (the first present one
+/// is the volume's source; any other is an error). Defaulting uses it too.
+pub(crate) const VOLUME_SOURCES: &[&str] = &[
     "emptyDir",
     "hostPath",
     "gcePersistentDisk",
