@@ -1230,7 +1230,21 @@ impl Registry {
             None => r.key_prefix(),
         };
         let cache = self.cache.get(r).await?;
-        let sub = cache.subscribe(&prefix, from.filter(|rv| *rv > 0))?;
+        let sub = match cache.subscribe(&prefix, from.filter(|rv| *rv > 0)) {
+            Ok(sub) => sub,
+            // Like upstream, a too-old resourceVersion is the stream's first event, not an
+            // HTTP error: clients (client-go, kube-rs) relist on that event.
+            Err(e) if e.code == 410 => {
+                let _ = tx
+                    .send(WatchEvent {
+                        kind: "ERROR",
+                        object: e.to_status(),
+                    })
+                    .await;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
         let opts = opts.clone();
         tokio::spawn(async move {
             let filtered = opts.label_selector.as_ref().is_some_and(|s| !s.is_empty())
