@@ -77,8 +77,15 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     };
     let range = crate::registry::ServiceRange::parse(&cfg.service_cluster_ip_range)
         .map_err(anyhow::Error::msg)?;
-    let registry = Registry::new(store, range);
+    let mut registry = Registry::new(store, range);
     wait_for_store(&registry).await?;
+    let store_version = registry.store.version().await.unwrap_or_default();
+    registry.consistent_list_from_cache = crate::storage::progress_requests_trusted(&store_version);
+    tracing::info!(
+        %store_version,
+        consistent_list_from_cache = registry.consistent_list_from_cache,
+        "store"
+    );
     let cert_dir = cfg
         .cert_dir
         .clone()

@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 
 use crate::error::{ApiError, ApiResult};
 use crate::resources::Resource;
-use crate::storage::{Change, Store, Stored};
+use crate::storage::{Change, ProgressRequester, Store, Stored};
 
 /// Events kept per resource for watchers that start from an older revision.
 const HISTORY: usize = 4096;
@@ -46,6 +46,10 @@ pub struct ResourceCache {
     resource: &'static Resource,
     state: RwLock<State>,
     live: broadcast::Sender<Arc<CacheEvent>>,
+    /// Asks the feeding store watch for a progress notification (None while it restarts).
+    progress: Mutex<Option<ProgressRequester>>,
+    /// Woken whenever the revision moves.
+    advanced: Notify,
 }
 
 /// What a new watcher starts with.
@@ -57,10 +61,16 @@ pub struct Subscription {
     pub live: broadcast::Receiver<Arc<CacheEvent>>,
 }
 
+/// A stored object as the cache keeps it: in its storage version (the stored `apiVersion`,
+/// which versions of a resource sharing the store keys convert from per watcher).
 fn decode(r: &Resource, s: &Stored) -> Option<Value> {
     let mut obj: Value = serde_json::from_slice(&s.value).ok()?;
-    obj["apiVersion"] = Value::String(r.api_version());
-    obj["kind"] = Value::String(r.kind.to_string());
+    if !obj.get("apiVersion").is_some_and(Value::is_string) {
+        obj["apiVersion"] = Value::String(r.api_version());
+    }
+    if !obj.get("kind").is_some_and(Value::is_string) {
+        obj["kind"] = Value::String(r.kind.to_string());
+    }
     if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
         m.insert(
             "resourceVersion".into(),
@@ -81,6 +91,58 @@ impl ResourceCache {
 
     pub fn revision(&self) -> i64 {
         self.read().revision
+    }
+
+    fn new(resource: &'static Resource, capacity: usize) -> ResourceCache {
+        ResourceCache {
+            resource,
+            state: RwLock::new(State::default()),
+            live: broadcast::channel(capacity).0,
+            progress: Mutex::new(None),
+            advanced: Notify::new(),
+        }
+    }
+
+    /// Wait until the cache has seen revision `rev`, asking the store for progress
+    /// notifications meanwhile (upstream's consistent reads from cache). False if it did not
+    /// get there within `timeout`: the caller reads from the store instead.
+    pub async fn wait_for(&self, rev: i64, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let advanced = self.advanced.notified();
+            tokio::pin!(advanced);
+            advanced.as_mut().enable();
+            if self.revision() >= rev {
+                return true;
+            }
+            if let Some(p) = self
+                .progress
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
+                p.request();
+            }
+            // Progress answers may be withheld while the store watch catches up: ask again.
+            let retry = (tokio::time::Instant::now() + Duration::from_millis(100)).min(deadline);
+            if tokio::time::timeout_at(retry, advanced).await.is_err()
+                && tokio::time::Instant::now() >= deadline
+            {
+                return self.revision() >= rev;
+            }
+        }
+    }
+
+    /// The objects under `prefix` (in key order) and the revision they are current at.
+    pub fn snapshot(&self, prefix: &str) -> (Vec<(String, Arc<Value>)>, i64) {
+        let st = self.read();
+        let items = st
+            .objects
+            .range(prefix.to_string()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, o)| (k.clone(), o.clone()))
+            .collect();
+        (items, st.revision)
     }
 
     /// Start watching keys under `prefix` from `from` (None: the current objects first).
@@ -171,6 +233,8 @@ impl ResourceCache {
             }
             Change::Progress(rev) => {
                 st.revision = st.revision.max(rev);
+                drop(st);
+                self.advanced.notify_waiters();
                 return;
             }
             Change::Compacted(_) => return,
@@ -183,6 +247,8 @@ impl ResourceCache {
             }
         }
         let _ = self.live.send(event);
+        drop(st);
+        self.advanced.notify_waiters();
     }
 
     /// Replace the whole state by a fresh list (at start, and when the store watch broke).
@@ -192,6 +258,8 @@ impl ResourceCache {
         st.revision = revision;
         st.history.clear();
         st.oldest = revision;
+        drop(st);
+        self.advanced.notify_waiters();
     }
 }
 
@@ -220,11 +288,7 @@ impl WatchCache {
         {
             return Ok(c.clone());
         }
-        let cache = Arc::new(ResourceCache {
-            resource: r,
-            state: RwLock::new(State::default()),
-            live: broadcast::channel(LAG).0,
-        });
+        let cache = Arc::new(ResourceCache::new(r, LAG));
         let revision = self.fill(&cache, &prefix).await?;
         {
             let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
@@ -256,8 +320,9 @@ async fn fill(store: &Store, cache: &ResourceCache, prefix: &str) -> ApiResult<i
 /// Keep `cache` in step with the store, for as long as the server runs.
 async fn feed(store: Store, cache: Arc<ResourceCache>, prefix: String, mut revision: i64) {
     loop {
-        match store.watch(&prefix, revision).await {
-            Ok(mut changes) => {
+        match store.watch_with_progress(&prefix, revision).await {
+            Ok((mut changes, progress)) => {
+                *cache.progress.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress);
                 while let Some(change) = changes.recv().await {
                     if let Change::Compacted(_) = change {
                         break;
@@ -303,11 +368,7 @@ mod tests {
     #[test]
     fn replay_from_a_revision_and_expiry() {
         let r = resources::find("", "v1", "configmaps").unwrap();
-        let c = ResourceCache {
-            resource: r,
-            state: RwLock::new(State::default()),
-            live: broadcast::channel(16).0,
-        };
+        let c = ResourceCache::new(r, 16);
         c.reset(BTreeMap::new(), 10);
         c.apply(Change::Put {
             current: stored("/registry/configmaps/a/x", 11),

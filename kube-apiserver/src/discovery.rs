@@ -1,9 +1,9 @@
 //! Discovery documents (`/api`, `/apis`, per group and group/version) and `/version`, all
-//! derived from [`crate::resources::RESOURCES`].
+//! derived from [`crate::resources`] (built-in and custom resources).
 
 use serde_json::{Value, json};
 
-use crate::resources::{self, RESOURCES, Resource};
+use crate::resources::{self, Resource};
 
 /// The Kubernetes version this server implements.
 pub const GIT_VERSION: &str = "v1.33.0";
@@ -104,8 +104,8 @@ fn subresource(
 /// `APIResourceList` for one group/version; `None` if it is not served.
 pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     let mut list = Vec::new();
-    for r in RESOURCES
-        .iter()
+    for r in resources::all()
+        .into_iter()
         .filter(|r| r.group == group && r.version == version)
     {
         let mut doc = json!({
@@ -151,6 +151,91 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     )
 }
 
+/// The media type of aggregated discovery (`apidiscovery.k8s.io/v2`).
+pub const AGGREGATED_V2: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether an `Accept` header asks for aggregated discovery in JSON (v2; v2beta1 is no longer
+/// served in 1.33, so clients asking only for it get the legacy documents, as upstream).
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.split(',').any(|part| {
+        let params: Vec<&str> = part.split(';').map(str::trim).collect();
+        params.first() == Some(&"application/json")
+            && params.contains(&"g=apidiscovery.k8s.io")
+            && params.contains(&"v=v2")
+            && params.contains(&"as=APIGroupDiscoveryList")
+    })
+}
+
+fn gvk(group: &str, version: &str, kind: &str) -> Value {
+    json!({"group": group, "version": version, "kind": kind})
+}
+
+/// One resource in aggregated discovery (`APIResourceDiscovery`).
+fn resource_discovery(r: &Resource) -> Value {
+    let mut doc = json!({
+        "resource": r.plural,
+        "responseKind": gvk(r.group, r.version, r.kind),
+        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": r.singular,
+        "verbs": r.verbs,
+    });
+    if !r.short_names.is_empty() {
+        doc["shortNames"] = json!(r.short_names);
+    }
+    if !r.categories.is_empty() {
+        doc["categories"] = json!(r.categories);
+    }
+    let subs: Vec<Value> = r
+        .subresources
+        .iter()
+        .map(|sub| {
+            let (kind, gv, verbs) = subresource(r, sub);
+            let (g, v) = gv.unwrap_or((r.group, r.version));
+            json!({"subresource": sub, "responseKind": gvk(g, v, &kind), "verbs": verbs})
+        })
+        .collect();
+    if !subs.is_empty() {
+        doc["subresources"] = Value::Array(subs);
+    }
+    doc
+}
+
+/// The aggregated discovery document (`APIGroupDiscoveryList`) of `/api` (`core`: the legacy
+/// group alone) or `/apis` (every named group, versions in preference order).
+pub fn aggregated(core: bool) -> Value {
+    let all = resources::all();
+    let items: Vec<Value> = resources::group_versions()
+        .into_iter()
+        .filter(|(g, _)| g.is_empty() == core)
+        .map(|(g, versions)| {
+            let versions: Vec<Value> = versions
+                .iter()
+                .map(|v| {
+                    let resources: Vec<Value> = all
+                        .iter()
+                        .filter(|r| r.group == g && r.version == *v)
+                        .map(|r| resource_discovery(r))
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            let metadata = if g.is_empty() {
+                json!({"creationTimestamp": null})
+            } else {
+                json!({"name": g, "creationTimestamp": null})
+            };
+            json!({"metadata": metadata, "versions": versions})
+        })
+        .collect();
+    json!({
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +271,66 @@ mod tests {
             "v2"
         );
         assert!(resource_list("nope", "v1").is_none());
+    }
+
+    #[test]
+    fn aggregated_documents() {
+        assert!(wants_aggregated(
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"
+        ));
+        assert!(!wants_aggregated("application/json, */*"));
+        let core = aggregated(true);
+        assert_eq!(core["items"].as_array().unwrap().len(), 1);
+        let v1 = &core["items"][0]["versions"][0];
+        assert_eq!(v1["version"], "v1");
+        let pods = v1["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resource"] == "pods")
+            .unwrap();
+        assert_eq!(pods["scope"], "Namespaced");
+        assert_eq!(
+            pods["responseKind"],
+            json!({"group": "", "version": "v1", "kind": "Pod"})
+        );
+        assert!(
+            pods["subresources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["subresource"] == "eviction" && s["responseKind"]["group"] == "policy")
+        );
+        let groups = aggregated(false);
+        let apps = groups["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["metadata"]["name"] == "apps")
+            .unwrap();
+        let deploy = apps["versions"][0]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resource"] == "deployments")
+            .unwrap();
+        assert_eq!(deploy["categories"], json!(["all"]));
+        let scale = deploy["subresources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["subresource"] == "scale")
+            .unwrap();
+        assert_eq!(
+            scale["responseKind"],
+            json!({"group": "autoscaling", "version": "v1", "kind": "Scale"})
+        );
+        let autoscaling = groups["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["metadata"]["name"] == "autoscaling")
+            .unwrap();
+        assert_eq!(autoscaling["versions"][0]["version"], "v2");
     }
 }

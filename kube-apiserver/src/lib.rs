@@ -3,7 +3,7 @@
 //! Layers: [`storage`] (the etcd v3 API: raftstore or etcd), [`registry`] (one generic
 //! registry for every resource), [`server`] (HTTPS, routing, negotiation, watch streams),
 //! [`discovery`], [`tls`], and pure modules with no IO: [`resources`] (what is served),
-//! [`scheme`] (typed decoding through k8s-openapi), [`defaults`], [`validation`], [`patch`],
+//! [`scheme`] (typed decoding through k8s-openapi), [`conversion`], [`defaults`], [`validation`], [`patch`],
 //! [`selectors`], [`table`].
 //!
 //! It does not schedule, reconcile or run anything: controllers, the scheduler and kubelets
@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod cache;
+pub mod conversion;
 pub mod defaults;
 pub mod discovery;
 pub mod error;

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::resources::{self, Resource};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::storage::{Store, Stored};
-use crate::{defaults, patch, scheme, validation};
+use crate::{conversion, defaults, patch, scheme, validation};
 
 /// How unknown fields in a request are treated (`fieldValidation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,6 +89,9 @@ pub struct Registry {
     cache: std::sync::Arc<WatchCache>,
     /// Where Service cluster IPs come from (`--service-cluster-ip-range`).
     pub service_range: ServiceRange,
+    /// Serve lists without a resourceVersion from the watch cache (upstream's
+    /// `ConsistentListFromCache`); only where the store's progress notifications are trusted.
+    pub consistent_list_from_cache: bool,
 }
 
 /// An IPv4 range for Service cluster IPs.
@@ -194,13 +197,41 @@ pub fn name_of(obj: &Value) -> &str {
     meta_str(obj, "name").unwrap_or("")
 }
 
+/// An object as stored (in its storage version) in the version `r` serves.
+fn from_storage(r: &Resource, mut obj: Value) -> Value {
+    let api_version = r.api_version();
+    if conversion::storage_version(r.group, r.kind).is_some() {
+        match conversion::convert(obj.clone(), &api_version) {
+            Ok(converted) => return converted,
+            Err(err) => tracing::warn!(%err, kind = r.kind, "stored object does not convert"),
+        }
+    }
+    obj["apiVersion"] = Value::String(api_version);
+    obj["kind"] = Value::String(r.kind.to_string());
+    obj
+}
+
+/// An object in the version `r` serves, in its storage version.
+fn to_storage(r: &Resource, obj: &Value) -> Value {
+    match conversion::storage_version(r.group, r.kind) {
+        Some(v) if v != r.api_version() => {
+            conversion::convert(obj.clone(), v).unwrap_or_else(|_| obj.clone())
+        }
+        Some(_) if r.kind == "HorizontalPodAutoscaler" => {
+            let mut obj = obj.clone();
+            conversion::drop_hpa_round_trip_annotations(&mut obj);
+            obj
+        }
+        _ => obj.clone(),
+    }
+}
+
 /// Turn a stored object into what clients see (resourceVersion from the store).
 fn decorate(r: &Resource, stored: &Stored) -> ApiResult<Value> {
-    let mut obj: Value = serde_json::from_slice(&stored.value).map_err(|e| {
+    let obj: Value = serde_json::from_slice(&stored.value).map_err(|e| {
         ApiError::internal(format!("stored object {} is not JSON: {e}", stored.key))
     })?;
-    obj["apiVersion"] = Value::String(r.api_version());
-    obj["kind"] = Value::String(r.kind.to_string());
+    let mut obj = from_storage(r, obj);
     meta_mut(&mut obj).insert(
         "resourceVersion".into(),
         Value::String(stored.revision.to_string()),
@@ -208,8 +239,8 @@ fn decorate(r: &Resource, stored: &Stored) -> ApiResult<Value> {
     Ok(obj)
 }
 
-fn encode(obj: &Value) -> Vec<u8> {
-    let mut obj = obj.clone();
+fn encode(r: &Resource, obj: &Value) -> Vec<u8> {
+    let mut obj = to_storage(r, obj);
     if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
         m.remove("resourceVersion");
         m.remove("selfLink");
@@ -293,6 +324,7 @@ impl Registry {
             cache: std::sync::Arc::new(WatchCache::new(store.clone())),
             store,
             service_range,
+            consistent_list_from_cache: false,
         }
     }
 
@@ -653,7 +685,7 @@ impl Registry {
             });
         }
         let key = r.key(namespace, &name);
-        match self.store.create(&key, encode(&obj)).await? {
+        match self.store.create(&key, encode(r, &obj)).await? {
             Some(rev) => {
                 meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(rev.to_string()));
                 Ok(Written {
@@ -825,7 +857,7 @@ impl Registry {
                 Err(_) => Ok(None),
             };
         }
-        match self.store.update(&key, encode(&new), old_rev).await? {
+        match self.store.update(&key, encode(r, &new), old_rev).await? {
             Ok(rev) => {
                 meta_mut(&mut new).insert("resourceVersion".into(), Value::String(rev.to_string()));
                 Ok(Some(Written {
@@ -1102,7 +1134,7 @@ impl Registry {
                 }
                 match self
                     .store
-                    .update(&key, encode(&marked), stored.revision)
+                    .update(&key, encode(r, &marked), stored.revision)
                     .await?
                 {
                     Ok(rev) => {
@@ -1166,6 +1198,12 @@ impl Registry {
         }
         let filtered = opts.label_selector.as_ref().is_some_and(|s| !s.is_empty())
             || opts.field_selector.as_ref().is_some_and(|s| !s.is_empty());
+        if start_after.is_none()
+            && revision == 0
+            && let Some(page) = self.list_from_cache(r, &prefix, opts, filtered).await?
+        {
+            return Ok(page);
+        }
         let mut items = Vec::new();
         let mut list_rev = revision;
         loop {
@@ -1213,9 +1251,112 @@ impl Registry {
         }
     }
 
+    /// A list served from the watch cache, as upstream's consistent reads from cache: the
+    /// cache first catches up with the store's current revision (or the client's
+    /// `resourceVersion`; `"0"` takes it as it is). None when the cache cannot catch up in
+    /// time: the store serves the list. A limited list continues from the store at the
+    /// revision of its first page.
+    async fn list_from_cache(
+        &self,
+        r: &'static Resource,
+        prefix: &str,
+        opts: &ListOptions,
+        filtered: bool,
+    ) -> ApiResult<Option<(Vec<Value>, i64, Option<String>, i64)>> {
+        let wanted =
+            match opts.resource_version.as_deref() {
+                None if !self.consistent_list_from_cache => return Ok(None),
+                None => Some(self.store.revision().await?),
+                Some("0") => None,
+                Some(rv) => Some(rv.parse::<i64>().map_err(|_| {
+                    ApiError::bad_request(format!("invalid resource version: {rv}"))
+                })?),
+            };
+        let cache = self.cache.get(r).await?;
+        if let Some(rev) = wanted
+            && !cache.wait_for(rev, Duration::from_secs(3)).await
+        {
+            if opts.resource_version.is_some() {
+                return Err(ApiError {
+                    details: Some(json!({"retryAfterSeconds": 1})),
+                    ..ApiError::new(
+                        504,
+                        "Timeout",
+                        format!(
+                            "Timeout: Too large resource version: {rev}, current: {}",
+                            cache.revision()
+                        ),
+                    )
+                });
+            }
+            return Ok(None);
+        }
+        let (objects, revision) = cache.snapshot(prefix);
+        let limit = usize::try_from(opts.limit).unwrap_or(0);
+        let mut items = Vec::new();
+        let mut last_key = None;
+        let mut taken = 0;
+        for (_, o) in &objects {
+            taken += 1;
+            let obj = from_storage(r, (**o).clone());
+            if filtered && !matches(&obj, opts) {
+                continue;
+            }
+            items.push(obj);
+            if limit > 0 && items.len() >= limit {
+                last_key = Some(taken);
+                break;
+            }
+        }
+        let Some(taken) = last_key.filter(|n| *n < objects.len()) else {
+            return Ok(Some((items, revision, None, 0)));
+        };
+        let last = &objects[taken - 1].0;
+        let start = format!("{}\0", last.strip_prefix(prefix).unwrap_or(last));
+        let token = ContinueToken {
+            v: "meta.k8s.io/v1".into(),
+            rv: revision,
+            start,
+        };
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(serde_json::to_vec(&token).unwrap_or_default());
+        let remaining = if filtered {
+            0
+        } else {
+            (objects.len() - taken) as i64
+        };
+        Ok(Some((items, revision, Some(token), remaining)))
+    }
+
+    /// Wait until the watch cache of `r` has seen revision `rv` (a `NotOlderThan` request), as
+    /// upstream's cache does for up to 3 seconds before answering 504 Timeout.
+    pub async fn wait_for_revision(&self, r: &'static Resource, rv: i64) -> ApiResult<()> {
+        let cache = self.cache.get(r).await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            let current = cache.revision();
+            if current >= rv {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(ApiError {
+                    details: Some(json!({"retryAfterSeconds": 1})),
+                    ..ApiError::new(
+                        504,
+                        "Timeout",
+                        format!("Timeout: Too large resource version: {rv}, current: {current}"),
+                    )
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Changes to objects of `r` after revision `from` (None: the current objects as ADDED
     /// first), filtered by the selectors, sent to `tx` until the client goes away. Served from
-    /// the watch cache.
+    /// the watch cache. With `initial_events_end` (a `sendInitialEvents` watch) the current
+    /// objects are followed by a BOOKMARK annotated `k8s.io/initial-events-end`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn watch(
         &self,
         r: &'static Resource,
@@ -1224,6 +1365,7 @@ impl Registry {
         from: Option<i64>,
         tx: tokio::sync::mpsc::Sender<WatchEvent>,
         bookmarks: bool,
+        initial_events_end: bool,
     ) -> ApiResult<()> {
         let prefix = match namespace.filter(|_| r.namespaced) {
             Some(ns) => format!("{}{ns}/", r.key_prefix()),
@@ -1253,8 +1395,28 @@ impl Registry {
             let mut live = sub.live;
             for e in sub.initial {
                 last = last.max(e.revision);
-                if let Some(ev) = transform(&e, filtered, &opts)
+                if let Some(ev) = transform(r, &e, filtered, &opts)
                     && tx.send(ev).await.is_err()
+                {
+                    return;
+                }
+            }
+            if initial_events_end {
+                let obj = json!({
+                    "kind": r.kind,
+                    "apiVersion": r.api_version(),
+                    "metadata": {
+                        "resourceVersion": last.to_string(),
+                        "annotations": {"k8s.io/initial-events-end": "true"},
+                    },
+                });
+                if tx
+                    .send(WatchEvent {
+                        kind: "BOOKMARK",
+                        object: obj,
+                    })
+                    .await
+                    .is_err()
                 {
                     return;
                 }
@@ -1270,7 +1432,7 @@ impl Registry {
                         while let Ok(e) = live.try_recv() {
                             if e.kind == "RESET" || e.revision <= last || !e.key.starts_with(&prefix) { continue; }
                             last = e.revision;
-                            if let Some(ev) = transform(&e, filtered, &opts)
+                            if let Some(ev) = transform(r, &e, filtered, &opts)
                                 && tx.send(ev).await.is_err() { return; }
                         }
                         last = last.max(rev);
@@ -1315,7 +1477,7 @@ impl Registry {
                     continue;
                 }
                 last = e.revision;
-                if let Some(ev) = transform(&e, filtered, &opts)
+                if let Some(ev) = transform(r, &e, filtered, &opts)
                     && tx.send(ev).await.is_err()
                 {
                     return;
@@ -1328,8 +1490,13 @@ impl Registry {
 
 /// What a watcher with these selectors sees of a cache event: an object entering the
 /// selection is ADDED, one leaving it is DELETED (as upstream).
-fn transform(e: &CacheEvent, filtered: bool, opts: &ListOptions) -> Option<WatchEvent> {
-    let obj = (*e.object).clone();
+fn transform(
+    r: &Resource,
+    e: &CacheEvent,
+    filtered: bool,
+    opts: &ListOptions,
+) -> Option<WatchEvent> {
+    let obj = from_storage(r, (*e.object).clone());
     if !filtered {
         return Some(WatchEvent {
             kind: e.kind,
@@ -1407,6 +1574,197 @@ fn pod_awaits_kubelet(pod: &Value) -> bool {
     scheduled && phase != "Succeeded" && phase != "Failed"
 }
 
+/// upstream's `MaxDisruptedPodSize`: evictions not yet confirmed by the disruption controller.
+const MAX_DISRUPTED_PODS: usize = 2000;
+
+/// upstream's `NewTooManyRequests` for an eviction refused by a disruption budget.
+fn disruption_refused(retry_after: i64, cause: String) -> ApiError {
+    let mut details = json!({"causes": [{"reason": "DisruptionBudget", "message": cause}]});
+    if retry_after > 0 {
+        details["retryAfterSeconds"] = json!(retry_after);
+    }
+    ApiError {
+        details: Some(details),
+        ..ApiError::new(
+            429,
+            "TooManyRequests",
+            "Cannot evict pod as it would violate the pod's disruption budget.",
+        )
+    }
+}
+
+/// A pod whose eviction no budget guards: finished, not started, or already going.
+fn eviction_ignores_budgets(pod: &Value) -> bool {
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    matches!(phase, "Succeeded" | "Failed" | "Pending")
+        || meta(pod).is_some_and(|m| m.contains_key("deletionTimestamp"))
+}
+
+fn pod_ready(pod: &Value) -> bool {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
+impl Registry {
+    /// The `eviction` subresource of pods (upstream's `EvictionREST`): delete the pod if no
+    /// PodDisruptionBudget forbids it, charging the budget's `disruptionsAllowed` first.
+    pub async fn evict(
+        &self,
+        pods: &'static Resource,
+        namespace: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> ApiResult<()> {
+        let pdbs = resources::find("policy", "v1", "poddisruptionbudgets")
+            .expect("poddisruptionbudgets are served");
+        for _ in 0..8 {
+            let pod = self.get(pods, Some(namespace), name).await?;
+            if eviction_ignores_budgets(&pod) {
+                self.delete(pods, Some(namespace), name, opts).await?;
+                return Ok(());
+            }
+            let empty = Map::new();
+            let labels = pod
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            let (all, _, _, _) = self
+                .list(pdbs, Some(namespace), &ListOptions::default())
+                .await?;
+            let mut matching: Vec<Value> = all
+                .into_iter()
+                .filter(|pdb| {
+                    crate::selectors::label_selector_from_json(
+                        pdb.pointer("/spec/selector").unwrap_or(&Value::Null),
+                    )
+                    .is_ok_and(|s| !s.matches_nothing() && s.matches(labels))
+                })
+                .collect();
+            let Some(mut pdb) = matching.pop() else {
+                self.delete(pods, Some(namespace), name, opts).await?;
+                return Ok(());
+            };
+            if !matching.is_empty() {
+                return Err(ApiError::new(
+                    500,
+                    "InternalError",
+                    "Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+                ));
+            }
+            let pdb_name = name_of(&pdb).to_string();
+            let num = |p: &str| pdb.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+            if num("/status/observedGeneration") < num("/metadata/generation") {
+                return Err(disruption_refused(
+                    10,
+                    format!(
+                        "The disruption budget {pdb_name} is still being processed by the server."
+                    ),
+                ));
+            }
+            let (current, desired) = (num("/status/currentHealthy"), num("/status/desiredHealthy"));
+            let always = pdb
+                .pointer("/spec/unhealthyPodEvictionPolicy")
+                .and_then(Value::as_str)
+                == Some("AlwaysAllow");
+            if !pod_ready(&pod) && (always || (current >= desired && desired > 0)) {
+                // An unhealthy pod does not count towards the budget: it may go.
+                let mut opts = opts.clone();
+                opts.precondition_rv.get_or_insert_with(|| {
+                    meta_str(&pod, "resourceVersion").unwrap_or("").to_string()
+                });
+                self.delete(pods, Some(namespace), name, &opts).await?;
+                return Ok(());
+            }
+            let allowed = num("/status/disruptionsAllowed");
+            let forbidden = |why: &str| {
+                ApiError::new(
+                    403,
+                    "Forbidden",
+                    format!("poddisruptionbudgets.policy \"{pdb_name}\" is forbidden: {why}"),
+                )
+            };
+            if allowed < 0 {
+                return Err(forbidden("pdb disruptions allowed is negative"));
+            }
+            let disrupted = pdb
+                .pointer("/status/disruptedPods")
+                .and_then(Value::as_object)
+                .map_or(0, Map::len);
+            if disrupted > MAX_DISRUPTED_PODS {
+                return Err(forbidden(
+                    "DisruptedPods map too big - too many evictions not confirmed by PDB controller",
+                ));
+            }
+            if allowed == 0 {
+                return Err(disruption_refused(
+                    0,
+                    format!(
+                        "The disruption budget {pdb_name} needs {desired} healthy pods and has {current} currently"
+                    ),
+                ));
+            }
+            if !opts.dry_run {
+                let old = pdb.clone();
+                let status = pdb
+                    .as_object_mut()
+                    .map(|o| o.entry("status").or_insert_with(|| json!({})))
+                    .and_then(Value::as_object_mut)
+                    .ok_or_else(|| ApiError::internal("PodDisruptionBudget is not an object"))?;
+                status.insert("disruptionsAllowed".into(), json!(allowed - 1));
+                let pods_map = status.entry("disruptedPods").or_insert_with(|| json!({}));
+                if !pods_map.is_object() {
+                    *pods_map = json!({});
+                }
+                pods_map[name] = json!(now_rfc3339());
+                if allowed - 1 == 0 {
+                    set_disruption_allowed_false(status);
+                }
+                if let Err(e) = self
+                    .replace_unchecked(pdbs, Some(namespace), &pdb_name, &old, pdb)
+                    .await
+                {
+                    if e.code == 409 {
+                        continue;
+                    }
+                    return Err(e);
+                }
+            }
+            self.delete(pods, Some(namespace), name, opts).await?;
+            return Ok(());
+        }
+        Err(ApiError::conflict("policy", "poddisruptionbudgets", name))
+    }
+}
+
+/// upstream's `UpdateDisruptionAllowedCondition` when no disruption is left.
+fn set_disruption_allowed_false(status: &mut Map<String, Value>) {
+    let condition = json!({
+        "type": "DisruptionAllowed",
+        "status": "False",
+        "reason": "InsufficientPods",
+        "message": "",
+        "lastTransitionTime": now_rfc3339(),
+        "observedGeneration": status.get("observedGeneration").cloned().unwrap_or(json!(0)),
+    });
+    let conditions = status.entry("conditions").or_insert_with(|| json!([]));
+    if !conditions.is_array() {
+        *conditions = json!([]);
+    }
+    if let Some(list) = conditions.as_array_mut() {
+        match list.iter_mut().find(|c| c["type"] == "DisruptionAllowed") {
+            Some(c) if c["status"] == "False" => {}
+            Some(c) => *c = condition,
+            None => list.push(condition),
+        }
+    }
+}
+
 impl Registry {
     /// Write `new` over `old` exactly as given, if `old` is still current (bindings, which
     /// change spec and status together).
@@ -1423,7 +1781,7 @@ impl Registry {
             .unwrap_or(0);
         match self
             .store
-            .update(&r.key(namespace, name), encode(&new), rev)
+            .update(&r.key(namespace, name), encode(r, &new), rev)
             .await?
         {
             Ok(_) => Ok(()),

@@ -2,6 +2,8 @@
 //! categories, verbs and subresources, as upstream's discovery documents list them. Discovery,
 //! routing and storage keys all derive from this one table.
 
+use std::sync::{Mutex, RwLock};
+
 /// A served resource (one group/version/plural).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -47,8 +49,13 @@ impl Resource {
     /// Key prefix in the store, ending with '/'. Like upstream, built-in resources live under
     /// `/registry/<plural>/`; where two groups share a plural, the later group is prefixed.
     pub fn key_prefix(&self) -> String {
+        if is_custom(self) {
+            return format!("/registry/{}/{}/", self.group, self.plural);
+        }
         match (self.group, self.plural) {
-            ("events.k8s.io", _) | ("apiextensions.k8s.io", _) => {
+            // Stored as core Events (see crate::conversion).
+            ("events.k8s.io", "events") => "/registry/events/".to_string(),
+            ("apiextensions.k8s.io", _) => {
                 format!("/registry/{}/{}/", self.group, self.plural)
             }
             _ => format!("/registry/{}/", self.plural),
@@ -700,10 +707,109 @@ pub static RESOURCES: &[Resource] = &[
 
 const ALL_API_EXTENSIONS: &[&str] = &["api-extensions"];
 
+/// The custom resources served now (from the established CustomResourceDefinitions), set by
+/// [`set_custom`].
+static CUSTOM: RwLock<Vec<&'static Resource>> = RwLock::new(Vec::new());
+
+/// Every custom resource description ever served, so that serving the same one again reuses it:
+/// each distinct description is allocated once for the life of the process.
+static INTERNED: Mutex<Vec<&'static Resource>> = Mutex::new(Vec::new());
+
+/// An owned resource description, for custom resources (see [`set_custom`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomResource {
+    pub group: String,
+    pub version: String,
+    pub plural: String,
+    pub singular: String,
+    pub kind: String,
+    pub namespaced: bool,
+    pub short_names: Vec<String>,
+    pub categories: Vec<String>,
+    pub subresources: Vec<String>,
+}
+
+fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn leak_strs(v: &[String]) -> &'static [&'static str] {
+    Box::leak(
+        v.iter()
+            .map(|s| leak_str(s))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+fn intern(c: &CustomResource) -> &'static Resource {
+    let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    let same = |r: &&&'static Resource| {
+        r.group == c.group
+            && r.version == c.version
+            && r.plural == c.plural
+            && r.singular == c.singular
+            && r.kind == c.kind
+            && r.namespaced == c.namespaced
+            && r.short_names.iter().eq(c.short_names.iter())
+            && r.categories.iter().eq(c.categories.iter())
+            && r.subresources.iter().eq(c.subresources.iter())
+    };
+    if let Some(r) = interned.iter().find(same) {
+        return r;
+    }
+    let r: &'static Resource = Box::leak(Box::new(Resource {
+        group: leak_str(&c.group),
+        version: leak_str(&c.version),
+        plural: leak_str(&c.plural),
+        singular: leak_str(&c.singular),
+        kind: leak_str(&c.kind),
+        namespaced: c.namespaced,
+        short_names: leak_strs(&c.short_names),
+        categories: leak_strs(&c.categories),
+        verbs: CRUD,
+        subresources: leak_strs(&c.subresources),
+    }));
+    interned.push(r);
+    r
+}
+
+/// Replace the served custom resources. Built-in resources always win a clash of
+/// group/version/plural, as upstream refuses such CRDs.
+pub fn set_custom(custom: &[CustomResource]) {
+    let resolved: Vec<&'static Resource> = custom
+        .iter()
+        .filter(|c| {
+            !RESOURCES
+                .iter()
+                .any(|r| r.group == c.group && r.version == c.version && r.plural == c.plural)
+        })
+        .map(intern)
+        .collect();
+    *CUSTOM.write().unwrap_or_else(|e| e.into_inner()) = resolved;
+}
+
+/// The served custom resources.
+pub fn custom() -> Vec<&'static Resource> {
+    CUSTOM.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Every served resource: the built-in ones, then the custom ones.
+pub fn all() -> Vec<&'static Resource> {
+    let mut out: Vec<&'static Resource> = RESOURCES.iter().collect();
+    out.extend(custom());
+    out
+}
+
+/// Whether `r` is a custom resource (defined by a CustomResourceDefinition).
+pub fn is_custom(r: &Resource) -> bool {
+    !RESOURCES.iter().any(|b| std::ptr::eq(b, r))
+}
+
 /// Group versions in discovery order (the first version of a group is its preferred one).
 pub fn group_versions() -> Vec<(&'static str, Vec<&'static str>)> {
     let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
-    for r in RESOURCES {
+    for r in all() {
         match out.iter_mut().find(|(g, _)| *g == r.group) {
             Some((_, vs)) => {
                 if !vs.contains(&r.version) {
@@ -721,6 +827,14 @@ pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resourc
     RESOURCES
         .iter()
         .find(|r| r.group == group && r.version == version && r.plural == plural)
+        .or_else(|| {
+            CUSTOM
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .find(|r| r.group == group && r.version == version && r.plural == plural)
+                .copied()
+        })
 }
 
 #[cfg(test)]
@@ -744,7 +858,7 @@ mod tests {
             "apps/v1"
         );
         let ev = find("events.k8s.io", "v1", "events").unwrap();
-        assert_ne!(
+        assert_eq!(
             ev.key_prefix(),
             find("", "v1", "events").unwrap().key_prefix()
         );

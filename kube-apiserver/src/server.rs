@@ -82,7 +82,19 @@ impl AsRef<[u8]> for ArcBytes {
 }
 
 fn error_response(e: &ApiError) -> Response<Body> {
-    json_response(e.code, &e.to_status(), &[])
+    let mut resp = json_response(e.code, &e.to_status(), &[]);
+    // As upstream: a Status asking the client to come back says when in `Retry-After` too.
+    if let Some(secs) = e
+        .details
+        .as_ref()
+        .and_then(|d| d.get("retryAfterSeconds"))
+        .and_then(Value::as_i64)
+        .filter(|s| *s > 0)
+    {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    resp
 }
 
 fn text_response(code: u16, text: &str) -> Response<Body> {
@@ -453,6 +465,24 @@ impl ApiServer {
                 "the server could not find the requested resource",
             )
         };
+        if matches!(segs.as_slice(), ["api"] | ["apis"]) {
+            let accept = req
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if discovery::wants_aggregated(accept) {
+                let doc = discovery::aggregated(segs.len() == 1 && segs[0] == "api");
+                let mut resp = json_response(200, &doc, &[]);
+                resp.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(discovery::AGGREGATED_V2),
+                );
+                resp.headers_mut()
+                    .insert(header::VARY, HeaderValue::from_static("Accept"));
+                return (Ok(resp), "get", "discovery".into());
+            }
+        }
         let discovery_doc = match segs.as_slice() {
             [] => Some(Ok(
                 json!({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/readyz", "/version"]}),
@@ -568,7 +598,7 @@ impl ApiServer {
                 };
                 Ok(json_response(200, &doc, &[]))
             }
-            (&Method::GET, Some(name), None) => {
+            (&Method::GET, Some(name), None | Some("status")) => {
                 let output = output_of(&req)?;
                 let obj = self.registry.get(r, ns, name).await?;
                 let doc = match output {
@@ -673,11 +703,20 @@ impl ApiServer {
                 } else {
                     decode_body("application/json", &body)?
                 };
-                let mut opts = DeleteOptions::default();
-                if let Some(d) = ev.get("deleteOptions") {
-                    opts.grace_period_seconds = d.get("gracePeriodSeconds").and_then(Value::as_i64);
+                if let Some(n) = ev.pointer("/metadata/name").and_then(Value::as_str)
+                    && n != name
+                {
+                    return Err(ApiError::bad_request(
+                        "name in URL does not match name in Eviction object",
+                    ));
                 }
-                self.registry.delete(r, ns, name, &opts).await?;
+                let opts = match ev.get("deleteOptions").filter(|d| d.is_object()) {
+                    Some(d) => delete_options(&q, &serde_json::to_vec(d).unwrap_or_default())?,
+                    None => delete_options(&q, b"")?,
+                };
+                self.registry
+                    .evict(r, ns.unwrap_or("default"), name, &opts)
+                    .await?;
                 Ok(json_response(
                     201,
                     &crate::error::success_status(json!({})),
@@ -719,16 +758,51 @@ impl ApiServer {
                     ApiError::bad_request(format!("invalid resource version: {rv}"))
                 })?),
             };
-        let send_initial = q.get("sendInitialEvents").is_some_and(|v| v == "true");
-        let from = if send_initial { None } else { from };
+        let send_initial = q.get("sendInitialEvents").map(|v| v == "true");
         let bookmarks = q.get("allowWatchBookmarks").is_some_and(|v| v == "true");
+        // upstream's ValidateListOptions for watches (the WatchList feature is on in 1.33).
+        let rv_match = opts
+            .resource_version_match
+            .as_deref()
+            .filter(|m| !m.is_empty());
+        let mut errors = Vec::new();
+        match send_initial {
+            Some(_) => {
+                if rv_match != Some("NotOlderThan") {
+                    errors.push(crate::validation::FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                    ));
+                }
+                if !bookmarks {
+                    errors.push(crate::validation::FieldError::forbidden(
+                        "allowWatchBookmarks",
+                        "sendInitialEvents requires setting allowWatchBookmarks to true",
+                    ));
+                }
+            }
+            None if rv_match.is_some() => errors.push(crate::validation::FieldError::forbidden(
+                "resourceVersionMatch",
+                "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+            )),
+            None => {}
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid("meta.k8s.io", "ListOptions", "", &errors));
+        }
+        let send_initial = send_initial == Some(true);
+        if send_initial && let Some(rv) = from {
+            // NotOlderThan: the initial state must be at least as new as the client's.
+            self.registry.wait_for_revision(r, rv).await?;
+        }
+        let from = if send_initial { None } else { from };
         let timeout = q
             .get("timeoutSeconds")
             .and_then(|t| t.parse::<u64>().ok())
             .map(Duration::from_secs);
         let (tx, mut rx) = mpsc::channel::<WatchEvent>(256);
         self.registry
-            .watch(r, ns, &opts, from, tx, bookmarks)
+            .watch(r, ns, &opts, from, tx, bookmarks, send_initial)
             .await?;
         let (out_tx, out_rx) = mpsc::channel::<Result<Frame<Bytes>, Infallible>>(64);
         let include = q

@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use proto::etcdserverpb::compare::{CompareResult, CompareTarget, TargetUnion};
 use proto::etcdserverpb::kv_client::KvClient;
+use proto::etcdserverpb::maintenance_client::MaintenanceClient;
 use proto::etcdserverpb::request_op::Request as Op;
 use proto::etcdserverpb::response_op::Response as OpResponse;
 use proto::etcdserverpb::watch_client::WatchClient;
 use proto::etcdserverpb::watch_request::RequestUnion;
 use proto::etcdserverpb::{
-    Compare, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, TxnRequest,
-    WatchCreateRequest, WatchRequest,
+    Compare, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, StatusRequest, TxnRequest,
+    WatchCreateRequest, WatchProgressRequest, WatchRequest,
 };
 use proto::mvccpb::event::EventType;
 use tokio::sync::mpsc;
@@ -60,6 +61,7 @@ pub enum Change {
 pub struct Store {
     kv: KvClient<Channel>,
     watch: WatchClient<Channel>,
+    maintenance: MaintenanceClient<Channel>,
 }
 
 fn store_error(s: tonic::Status) -> ApiError {
@@ -104,7 +106,8 @@ impl Store {
                     .await?;
                 return Ok(Store {
                     kv: KvClient::new(channel.clone()),
-                    watch: WatchClient::new(channel),
+                    watch: WatchClient::new(channel.clone()),
+                    maintenance: MaintenanceClient::new(channel),
                 });
             }
             eps.push(
@@ -118,7 +121,8 @@ impl Store {
         let channel = Channel::balance_list(eps.into_iter());
         Ok(Store {
             kv: KvClient::new(channel.clone()),
-            watch: WatchClient::new(channel),
+            watch: WatchClient::new(channel.clone()),
+            maintenance: MaintenanceClient::new(channel),
         })
     }
 
@@ -322,8 +326,49 @@ impl Store {
         })))
     }
 
+    /// The etcd version the store reports (Maintenance.Status).
+    pub async fn version(&self) -> ApiResult<String> {
+        let resp = self
+            .maintenance
+            .clone()
+            .status(StatusRequest {})
+            .await
+            .map_err(store_error)?
+            .into_inner();
+        Ok(resp.version)
+    }
+
+    /// The store's current revision (a one-key count-only range, as upstream's
+    /// `GetCurrentResourceVersion`).
+    pub async fn revision(&self) -> ApiResult<i64> {
+        let req = RangeRequest {
+            key: b"/registry/health-probe".to_vec(),
+            count_only: true,
+            ..Default::default()
+        };
+        let resp = self
+            .retry(|mut kv| {
+                let req = req.clone();
+                async move { kv.range(req).await }
+            })
+            .await?
+            .into_inner();
+        Ok(resp.header.map(|h| h.revision).unwrap_or(0))
+    }
+
     /// Watch every key under `prefix` from revision `from` (exclusive: changes after it).
     pub async fn watch(&self, prefix: &str, from: i64) -> ApiResult<mpsc::Receiver<Change>> {
+        Ok(self.watch_with_progress(prefix, from).await?.0)
+    }
+
+    /// [`Store::watch`], with a handle that asks the store for a progress notification (the
+    /// answer arrives as [`Change::Progress`] once every change up to the store's current
+    /// revision was delivered).
+    pub async fn watch_with_progress(
+        &self,
+        prefix: &str,
+        from: i64,
+    ) -> ApiResult<(mpsc::Receiver<Change>, ProgressRequester)> {
         let (req_tx, req_rx) = mpsc::channel(4);
         let create = WatchRequest {
             request_union: Some(RequestUnion::CreateRequest(WatchCreateRequest {
@@ -347,6 +392,7 @@ impl Store {
             .map_err(store_error)?
             .into_inner();
         let (tx, rx) = mpsc::channel(1024);
+        let requester = ProgressRequester(req_tx.clone());
         tokio::spawn(async move {
             // Keep the request side open for as long as the watch runs.
             let _req_tx = req_tx;
@@ -401,6 +447,59 @@ impl Store {
                 }
             }
         });
-        Ok(rx)
+        Ok((rx, requester))
+    }
+}
+
+/// Whether watch progress requests of a store at etcd `version` can be trusted for consistent
+/// reads from the watch cache: etcd fixed progress notifications overtaking events
+/// (etcd-io/etcd#15220) in 3.4.25 and 3.5.8, and upstream requires 3.4.31 or 3.5.13.
+pub fn progress_requests_trusted(version: &str) -> bool {
+    let mut parts = version
+        .split(['.', '-', '+'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor, patch) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    match (major, minor) {
+        (3, 4) => patch >= 31,
+        (3, 5) => patch >= 13,
+        (3, m) => m > 5,
+        (m, _) => m > 3,
+    }
+}
+
+/// Asks a store watch for a progress notification.
+#[derive(Clone)]
+pub struct ProgressRequester(mpsc::Sender<WatchRequest>);
+
+impl ProgressRequester {
+    /// Request a progress notification; false if the watch is gone.
+    pub fn request(&self) -> bool {
+        let req = WatchRequest {
+            request_union: Some(RequestUnion::ProgressRequest(WatchProgressRequest {})),
+        };
+        match self.0.try_send(req) {
+            Ok(()) => true,
+            // A request is already queued: its answer serves this one too.
+            Err(mpsc::error::TrySendError::Full(_)) => true,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trusted_progress_versions() {
+        use super::progress_requests_trusted as t;
+        assert!(!t("3.4.23"));
+        assert!(t("3.4.31"));
+        assert!(!t("3.5.0"));
+        assert!(t("3.5.13"));
+        assert!(t("3.6.0"));
+        assert!(!t("garbage"));
     }
 }

@@ -30,8 +30,11 @@ use crate::node::{Node, NodeConfig, NodeMsg, RaftStatus};
 use crate::raft_log::RaftLogStore;
 use crate::transport::Transport;
 
-/// The etcd API version this store answers to in `Status`.
-pub const ETCD_VERSION: &str = "3.5.0";
+/// The etcd release whose v3 API behaviour this store implements, as `Status` and `/version`
+/// report it. It includes the watch semantics clients key on the release: a progress
+/// notification never overtakes the events before it (etcd-io/etcd#15220, fixed by 3.5.13,
+/// which the kube-apiserver requires before serving consistent lists from its cache).
+pub const ETCD_VERSION: &str = "3.5.13";
 
 pub struct Member {
     pub id: u64,

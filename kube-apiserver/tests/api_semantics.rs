@@ -1,0 +1,351 @@
+//! API semantics a kube-rs client sees from the real `kube-apiserver` (embedded store): pod
+//! eviction under a PodDisruptionBudget, one stored object served in two versions
+//! (HorizontalPodAutoscaler autoscaling/v1 and v2, Event core and events.k8s.io), watch lists
+//! (`sendInitialEvents`), and lists from the watch cache that still read every write before
+//! them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::autoscaling::{v1 as hpa_v1, v2 as hpa_v2};
+use k8s_openapi::api::core::v1::{ConfigMap, Event as CoreEvent, Pod};
+use k8s_openapi::api::events::v1::Event;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::api::{Api, EvictParams, ListParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::watcher;
+use serde_json::json;
+
+struct Apiserver {
+    child: Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Apiserver {
+    fn start() -> Apiserver {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = dir.path().join("apiserver.log");
+        let out = std::fs::File::create(&log).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_kube-apiserver"))
+            .args(["--bind-address", "127.0.0.1", "--secure-port"])
+            .arg(port.to_string())
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .arg("--cert-dir")
+            .arg(dir.path().join("pki"))
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("kube-apiserver serving")
+        {
+            assert!(Instant::now() < deadline, "the apiserver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Apiserver { child, dir, port }
+    }
+
+    fn kubeconfig(&self) -> PathBuf {
+        self.dir.path().join("pki").join("admin.kubeconfig")
+    }
+
+    async fn client(&self) -> kube::Client {
+        client(&self.kubeconfig(), self.port).await
+    }
+}
+
+impl Drop for Apiserver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn client(kubeconfig: &Path, port: u16) -> kube::Client {
+    let kc = Kubeconfig::read_from(kubeconfig).unwrap();
+    let mut cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    cfg.cluster_url = format!("https://127.0.0.1:{port}").parse().unwrap();
+    // The tests look at 429 answers themselves.
+    cfg.default_retry = false;
+    kube::Client::try_from(cfg).unwrap()
+}
+
+fn status_code(err: &kube::Error) -> Option<u16> {
+    match err {
+        kube::Error::Api(s) => Some(s.code),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_semantics() {
+    let server = Apiserver::start();
+    let c = server.client().await;
+    eprintln!("step eviction_respects_disruption_budgets");
+    eviction_respects_disruption_budgets(&c).await;
+    eprintln!("step hpa_is_served_in_two_versions");
+    hpa_is_served_in_two_versions(&c).await;
+    eprintln!("step events_are_one_resource_in_two_groups");
+    events_are_one_resource_in_two_groups(&c).await;
+    eprintln!("step watch_list_ends_initial_events_with_a_bookmark");
+    watch_list_ends_initial_events_with_a_bookmark(&c).await;
+    eprintln!("step lists_from_the_cache_read_every_earlier_write");
+    lists_from_the_cache_read_every_earlier_write(&c).await;
+}
+
+async fn eviction_respects_disruption_budgets(c: &kube::Client) {
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    let pdbs: Api<PodDisruptionBudget> = Api::namespaced(c.clone(), "default");
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "web-0", "labels": {"app": "web"}},
+        "spec": {"nodeName": "node-a", "containers": [{"name": "c", "image": "nginx"}]},
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    pods.patch_status(
+        "web-0",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+        }})),
+    )
+    .await
+    .unwrap();
+    let pdb: PodDisruptionBudget = serde_json::from_value(json!({
+        "metadata": {"name": "web"},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}},
+    }))
+    .unwrap();
+    pdbs.create(&PostParams::default(), &pdb).await.unwrap();
+
+    // The disruption controller has not looked at the budget yet: come back later.
+    let err = pods
+        .evict("web-0", &EvictParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&err), Some(429), "{err}");
+    assert!(err.to_string().contains("disruption budget"), "{err}");
+
+    let set_status = |allowed: i32| {
+        Patch::Merge(json!({"status": {
+            "observedGeneration": 1, "disruptionsAllowed": allowed,
+            "currentHealthy": 1, "desiredHealthy": 1, "expectedPods": 1,
+        }}))
+    };
+    pdbs.patch_status("web", &PatchParams::default(), &set_status(0))
+        .await
+        .unwrap();
+    let err = pods
+        .evict("web-0", &EvictParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&err), Some(429), "{err}");
+    assert!(
+        pods.get("web-0").await.is_ok(),
+        "a refused eviction deletes nothing"
+    );
+
+    pdbs.patch_status("web", &PatchParams::default(), &set_status(1))
+        .await
+        .unwrap();
+    pods.evict("web-0", &EvictParams::default()).await.unwrap();
+    let budget = pdbs.get("web").await.unwrap().status.unwrap();
+    assert_eq!(budget.disruptions_allowed, 0);
+    assert!(budget.disrupted_pods.unwrap().contains_key("web-0"));
+    let going = pods.get("web-0").await.unwrap();
+    assert!(
+        going.metadata.deletion_timestamp.is_some(),
+        "the evicted pod is being deleted gracefully"
+    );
+}
+
+async fn hpa_is_served_in_two_versions(c: &kube::Client) {
+    let v2: Api<hpa_v2::HorizontalPodAutoscaler> = Api::namespaced(c.clone(), "default");
+    let v1: Api<hpa_v1::HorizontalPodAutoscaler> = Api::namespaced(c.clone(), "default");
+    let hpa: hpa_v2::HorizontalPodAutoscaler = serde_json::from_value(json!({
+        "metadata": {"name": "web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "maxReplicas": 5,
+            "metrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}},
+                {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "500Mi"}}},
+            ],
+        },
+    }))
+    .unwrap();
+    v2.create(&PostParams::default(), &hpa).await.unwrap();
+
+    let mut old = v1.get("web").await.unwrap();
+    assert_eq!(
+        old.spec.as_ref().unwrap().target_cpu_utilization_percentage,
+        Some(60)
+    );
+    assert!(
+        old.metadata
+            .annotations
+            .as_ref()
+            .unwrap()
+            .get("autoscaling.alpha.kubernetes.io/metrics")
+            .unwrap()
+            .contains("memory"),
+        "v1 carries the metrics it cannot express in an annotation"
+    );
+    // A v1 client changes what it knows; the memory metric survives.
+    old.spec.as_mut().unwrap().max_replicas = 7;
+    v1.replace("web", &PostParams::default(), &old)
+        .await
+        .unwrap();
+    let new = v2.get("web").await.unwrap();
+    let spec = new.spec.unwrap();
+    assert_eq!(spec.max_replicas, 7);
+    let metrics = spec.metrics.unwrap();
+    assert_eq!(metrics.len(), 2, "{metrics:?}");
+    assert!(
+        metrics
+            .iter()
+            .any(|m| m.resource.as_ref().is_some_and(|r| r.name == "memory"))
+    );
+    assert!(
+        new.metadata.annotations.unwrap_or_default().is_empty(),
+        "v2 has no round-trip annotations"
+    );
+}
+
+async fn events_are_one_resource_in_two_groups(c: &kube::Client) {
+    let events: Api<Event> = Api::namespaced(c.clone(), "default");
+    let core: Api<CoreEvent> = Api::namespaced(c.clone(), "default");
+    let ev: Event = serde_json::from_value(json!({
+        "metadata": {"name": "web-0.1"},
+        "eventTime": "2026-01-02T03:04:05.000000Z",
+        "reportingController": "example.com/ctl",
+        "reportingInstance": "ctl-1",
+        "action": "Probe",
+        "reason": "Unhealthy",
+        "type": "Warning",
+        "note": "readiness probe failed",
+        "regarding": {"kind": "Pod", "name": "web-0", "namespace": "default"},
+    }))
+    .unwrap();
+    events.create(&PostParams::default(), &ev).await.unwrap();
+    let seen = core.get("web-0.1").await.unwrap();
+    assert_eq!(seen.message.as_deref(), Some("readiness probe failed"));
+    assert_eq!(seen.involved_object.name.as_deref(), Some("web-0"));
+    assert_eq!(seen.reporting_component.as_deref(), Some("example.com/ctl"));
+    let by_regarding = events
+        .list(&ListParams::default().fields("regarding.name=web-0"))
+        .await
+        .unwrap();
+    assert_eq!(by_regarding.items.len(), 1);
+    let by_involved = core
+        .list(&ListParams::default().fields("involvedObject.name=web-0"))
+        .await
+        .unwrap();
+    assert_eq!(by_involved.items.len(), 1);
+}
+
+async fn watch_list_ends_initial_events_with_a_bookmark(c: &kube::Client) {
+    let cms: Api<ConfigMap> = Api::namespaced(c.clone(), "default");
+    for i in 0..5 {
+        let cm: ConfigMap =
+            serde_json::from_value(json!({"metadata": {"name": format!("initial-{i}")}})).unwrap();
+        cms.create(&PostParams::default(), &cm).await.unwrap();
+    }
+    // kube-rs's streaming list: sendInitialEvents=true, resourceVersionMatch=NotOlderThan.
+    let mut stream = watcher(cms.clone(), watcher::Config::default().streaming_lists()).boxed();
+    let mut initial = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let ev = tokio::time::timeout_at(deadline, stream.try_next())
+            .await
+            .expect("the initial events end")
+            .unwrap()
+            .unwrap();
+        match ev {
+            watcher::Event::Init => {}
+            watcher::Event::InitApply(cm) => initial.push(cm.metadata.name.unwrap()),
+            watcher::Event::InitDone => break,
+            other => panic!("unexpected event before the initial events ended: {other:?}"),
+        }
+    }
+    initial.retain(|n| n.starts_with("initial-"));
+    initial.sort();
+    assert_eq!(
+        initial,
+        (0..5).map(|i| format!("initial-{i}")).collect::<Vec<_>>()
+    );
+
+    let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "later"}})).unwrap();
+    cms.create(&PostParams::default(), &cm).await.unwrap();
+    loop {
+        let ev = tokio::time::timeout_at(deadline, stream.try_next())
+            .await
+            .expect("the later object arrives")
+            .unwrap()
+            .unwrap();
+        if let watcher::Event::Apply(cm) = ev {
+            assert_eq!(cm.metadata.name.as_deref(), Some("later"));
+            break;
+        }
+    }
+
+    // Without resourceVersionMatch=NotOlderThan, upstream's validation answers 422.
+    let err = c
+        .request::<serde_json::Value>(
+            http::Request::get(
+                "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true",
+            )
+            .body(Vec::new())
+            .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(status_code(&err), Some(422), "{err}");
+}
+
+async fn lists_from_the_cache_read_every_earlier_write(c: &kube::Client) {
+    let cms: Api<ConfigMap> = Api::namespaced(c.clone(), "default");
+    for i in 0..30 {
+        let name = format!("ryw-{i}");
+        let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
+        cms.create(&PostParams::default(), &cm).await.unwrap();
+        let list = cms.list(&ListParams::default()).await.unwrap();
+        assert!(
+            list.items
+                .iter()
+                .any(|cm| cm.metadata.name.as_deref() == Some(name.as_str())),
+            "a list right after a create sees it"
+        );
+        // A paginated list continues where its first page (from the cache) ended.
+        let mut names = Vec::new();
+        let mut lp = ListParams::default().limit(4);
+        loop {
+            let page = cms.list(&lp).await.unwrap();
+            names.extend(page.items.into_iter().filter_map(|cm| cm.metadata.name));
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(token) => lp = lp.continue_token(&token),
+                None => break,
+            }
+        }
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted, "pages are in order, without repeats");
+        assert!(names.contains(&name));
+    }
+}
