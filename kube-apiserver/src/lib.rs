@@ -3,7 +3,8 @@
 //! Layers: [`storage`] (the etcd v3 API: raftstore or etcd), [`registry`] (one generic
 //! registry for every resource), [`server`] (HTTPS, routing, negotiation, watch streams),
 //! [`discovery`], [`tls`], and pure modules with no IO: [`resources`] (what is served),
-//! [`scheme`] (typed decoding through k8s-openapi), [`conversion`], [`defaults`], [`validation`], [`patch`],
+//! [`scheme`] (typed decoding through k8s-openapi), [`conversion`], [`managed_fields`]
+//! (server-side apply), [`defaults`], [`validation`], [`patch`],
 //! [`selectors`], [`table`].
 //!
 //! It does not schedule, reconcile or run anything: controllers, the scheduler and kubelets
@@ -15,6 +16,7 @@ pub mod conversion;
 pub mod defaults;
 pub mod discovery;
 pub mod error;
+pub mod managed_fields;
 pub mod metrics;
 pub mod openapi;
 pub mod patch;

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::resources::{self, Resource};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::storage::{Store, Stored};
-use crate::{conversion, defaults, patch, scheme, validation};
+use crate::{conversion, defaults, managed_fields, patch, scheme, validation};
 
 /// How unknown fields in a request are treated (`fieldValidation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,8 +45,62 @@ impl FieldValidation {
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     pub dry_run: bool,
+    /// `?fieldManager=` (required for server-side apply).
     pub field_manager: Option<String>,
+    /// The manager of a write without `fieldManager`, from the client's User-Agent.
+    pub user_agent_manager: String,
     pub field_validation: FieldValidation,
+    /// managedFields are already computed (server-side apply): do not track the write again.
+    pub(crate) managed_fields_done: bool,
+}
+
+impl WriteOptions {
+    /// The manager a non-apply write is recorded under.
+    fn manager(&self) -> &str {
+        self.field_manager
+            .as_deref()
+            .unwrap_or(&self.user_agent_manager)
+    }
+}
+
+/// What server-side apply knows of `r`'s schema: list and map semantics.
+fn type_info(r: &Resource) -> Box<dyn managed_fields::TypeInfo> {
+    match managed_fields::BuiltinTypes::new(&r.api_version(), r.kind) {
+        Some(t) if !resources::is_custom(r) => Box::new(t),
+        _ => Box::new(managed_fields::DeducedTypes {
+            status_subresource: r.has_subresource("status"),
+        }),
+    }
+}
+
+/// Record a non-apply write in `new`'s managedFields (upstream's field manager `Update`).
+fn track_update(
+    r: &Resource,
+    old: Option<&Value>,
+    new: &mut Value,
+    subresource: Option<&str>,
+    opts: &WriteOptions,
+) {
+    if opts.managed_fields_done {
+        return;
+    }
+    let (api_version, now) = (r.api_version(), now_rfc3339());
+    let op = managed_fields::Operation {
+        manager: opts.manager(),
+        api_version: &api_version,
+        kind: r.kind,
+        subresource,
+        now: &now,
+    };
+    managed_fields::update(old, new, &op, type_info(r).as_ref());
+}
+
+fn apply_error(e: managed_fields::ApplyError) -> ApiError {
+    let status = e.status();
+    ApiError {
+        details: status.get("details").cloned(),
+        ..ApiError::new(e.code(), e.reason(), e.message())
+    }
 }
 
 /// What a write produced: the object and the warnings to send back.
@@ -257,58 +311,6 @@ fn spec_of(obj: &Value) -> Value {
         m.remove("kind");
     }
     o
-}
-
-/// The `fieldsV1` set of the fields an object sets (maps by key, lists and scalars as leaves).
-fn fields_v1(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut out = Map::new();
-            for (k, v) in m {
-                out.insert(format!("f:{k}"), fields_v1(v));
-            }
-            Value::Object(out)
-        }
-        _ => json!({}),
-    }
-}
-
-/// Record that `manager` set the object's fields with `operation` ("Apply" or "Update").
-fn record_manager(obj: &mut Value, manager: &str, operation: &str, api_version: &str) {
-    let mut owned = obj.clone();
-    if let Some(m) = owned.as_object_mut() {
-        m.remove("apiVersion");
-        m.remove("kind");
-        m.remove("status");
-        if let Some(md) = m.get_mut("metadata").and_then(Value::as_object_mut) {
-            md.retain(|k, _| {
-                k == "labels" || k == "annotations" || k == "finalizers" || k == "ownerReferences"
-            });
-            if md.is_empty() {
-                m.remove("metadata");
-            }
-        }
-    }
-    let entry = json!({
-        "manager": manager,
-        "operation": operation,
-        "apiVersion": api_version,
-        "time": now_rfc3339(),
-        "fieldsType": "FieldsV1",
-        "fieldsV1": fields_v1(&owned),
-    });
-    let md = meta_mut(obj);
-    let mut entries: Vec<Value> = md
-        .get("managedFields")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    entries.retain(|e| {
-        !(e.get("manager").and_then(Value::as_str) == Some(manager)
-            && e.get("operation").and_then(Value::as_str) == Some(operation))
-    });
-    entries.push(entry);
-    md.insert("managedFields".into(), Value::Array(entries));
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -673,9 +675,7 @@ impl Registry {
             }
             return Err(ApiError::invalid(r.group, r.kind, name_of(&obj), &errors));
         }
-        if let Some(manager) = &opts.field_manager {
-            record_manager(&mut obj, manager, "Update", &r.api_version());
-        }
+        track_update(r, None, &mut obj, None, opts);
         let name = name_of(&obj).to_string();
         if opts.dry_run {
             return Ok(Written {
@@ -796,9 +796,7 @@ impl Registry {
         if !errors.is_empty() {
             return Err(ApiError::invalid(r.group, r.kind, &name, &errors));
         }
-        if let Some(manager) = &opts.field_manager {
-            record_manager(&mut new, manager, "Update", &r.api_version());
-        }
+        track_update(r, Some(old), &mut new, subresource, opts);
         // Nothing changed: no write, same resourceVersion (as upstream).
         let mut old_plain = old.clone();
         if let Some(m) = old_plain.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -946,19 +944,12 @@ impl Registry {
                 if content_type == "application/apply-patch+yaml" && subresource.is_none() {
                     // Server-side apply creates what does not exist.
                     let mut opts = opts.clone();
-                    let manager = opts.field_manager.clone().ok_or_else(|| {
-                        ApiError::bad_request(
-                            "PATCH, application/apply-patch+yaml requests require a fieldManager",
-                        )
-                    })?;
-                    opts.field_manager = None;
-                    let mut obj = body.clone();
+                    let mut obj = self.server_side_apply(r, None, body, None, &opts, force)?;
                     if meta_str(&obj, "name").is_none() {
                         meta_mut(&mut obj).insert("name".into(), Value::String(name.to_string()));
                     }
-                    let mut w = self
-                        .create_applied(r, namespace, obj, &manager, &opts)
-                        .await?;
+                    opts.managed_fields_done = true;
+                    let mut w = self.create(r, namespace, obj, &opts).await?;
                     w.created = true;
                     return Ok(w);
                 }
@@ -975,9 +966,7 @@ impl Registry {
                         .map_err(patch_error)?
                 }
                 "application/apply-patch+yaml" => {
-                    let _ = force;
-                    patch::strategic_merge_patch(&api_version, r.kind, &old, body)
-                        .map_err(patch_error)?
+                    self.server_side_apply(r, Some(&old), body, subresource, opts, force)?
                 }
                 other => return Err(ApiError::unsupported_media_type(other)),
             };
@@ -998,25 +987,7 @@ impl Registry {
             let new =
                 Self::admit_body(r, namespace, patched, opts.field_validation, &mut warnings)?;
             let mut opts = opts.clone();
-            let mut new = new;
-            if content_type == "application/apply-patch+yaml"
-                && let Some(manager) = opts.field_manager.take()
-            {
-                let mut applied = body.clone();
-                record_manager(&mut applied, &manager, "Apply", &api_version);
-                let entries = applied["metadata"]["managedFields"].clone();
-                let mut merged: Vec<Value> = meta(&old)
-                    .and_then(|m| m.get("managedFields"))
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                merged.retain(|e| {
-                    !(e.get("manager").and_then(Value::as_str) == Some(manager.as_str())
-                        && e.get("operation").and_then(Value::as_str) == Some("Apply"))
-                });
-                merged.extend(entries.as_array().cloned().unwrap_or_default());
-                meta_mut(&mut new).insert("managedFields".into(), Value::Array(merged));
-            }
+            opts.managed_fields_done = content_type == "application/apply-patch+yaml";
             if let Some(w) = self
                 .write_update(
                     r,
@@ -1039,22 +1010,31 @@ impl Registry {
         Err(ApiError::conflict(r.group, r.plural, name))
     }
 
-    async fn create_applied(
+    /// Server-side apply of `body` over `live` (None: create): the merged object with its
+    /// managedFields, or upstream's 400/409 (conflicts) answers.
+    fn server_side_apply(
         &self,
-        r: &'static Resource,
-        namespace: Option<&str>,
-        obj: Value,
-        manager: &str,
+        r: &Resource,
+        live: Option<&Value>,
+        body: &Value,
+        subresource: Option<&str>,
         opts: &WriteOptions,
-    ) -> ApiResult<Written> {
-        let mut applied = obj.clone();
-        record_manager(&mut applied, manager, "Apply", &r.api_version());
-        let mut obj = obj;
-        meta_mut(&mut obj).insert(
-            "managedFields".into(),
-            applied["metadata"]["managedFields"].clone(),
-        );
-        self.create(r, namespace, obj, opts).await
+        force: bool,
+    ) -> ApiResult<Value> {
+        let manager = opts.field_manager.as_deref().ok_or_else(|| {
+            ApiError::bad_request(
+                "PATCH, application/apply-patch+yaml requests require a fieldManager",
+            )
+        })?;
+        let (api_version, now) = (r.api_version(), now_rfc3339());
+        let op = managed_fields::Operation {
+            manager,
+            api_version: &api_version,
+            kind: r.kind,
+            subresource,
+            now: &now,
+        };
+        managed_fields::apply(live, body, force, &op, type_info(r).as_ref()).map_err(apply_error)
     }
 
     pub async fn delete(

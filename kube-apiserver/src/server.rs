@@ -283,11 +283,27 @@ fn verb_of(method: &Method, t: &Target, watch: bool) -> &'static str {
     }
 }
 
-fn write_options(q: &HashMap<String, String>) -> ApiResult<WriteOptions> {
+fn write_options(q: &HashMap<String, String>, req: &Request<Incoming>) -> ApiResult<WriteOptions> {
+    let field_manager = q.get("fieldManager").cloned().filter(|m| !m.is_empty());
+    if let Some(m) = &field_manager
+        && m.len() > crate::managed_fields::FIELD_MANAGER_MAX_LENGTH
+    {
+        return Err(ApiError::bad_request(format!(
+            "fieldManager: Too long: must have at most {} bytes",
+            crate::managed_fields::FIELD_MANAGER_MAX_LENGTH
+        )));
+    }
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     Ok(WriteOptions {
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
-        field_manager: q.get("fieldManager").cloned().filter(|m| !m.is_empty()),
+        field_manager,
+        user_agent_manager: crate::managed_fields::manager_from_user_agent(user_agent),
         field_validation: FieldValidation::parse(q.get("fieldValidation").map(String::as_str))?,
+        ..Default::default()
     })
 }
 
@@ -622,14 +638,14 @@ impl ApiServer {
                 Ok(json_response(200, &doc, &[]))
             }
             (&Method::POST, None, None) => {
-                let opts = write_options(&q)?;
+                let opts = write_options(&q, &req)?;
                 let (ct, body) = read_body(req).await?;
                 let obj = decode_body(&ct, &body)?;
                 let w = self.registry.create(r, ns, obj, &opts).await?;
                 Ok(json_response(201, &w.object, &w.warnings))
             }
             (&Method::PUT, Some(name), sub @ (None | Some("status") | Some("finalize"))) => {
-                let opts = write_options(&q)?;
+                let opts = write_options(&q, &req)?;
                 let (ct, body) = read_body(req).await?;
                 let obj = decode_body(&ct, &body)?;
                 let sub = if sub == Some("finalize") { None } else { sub };
@@ -641,7 +657,7 @@ impl ApiServer {
                 ))
             }
             (&Method::PATCH, Some(name), sub @ (None | Some("status"))) => {
-                let opts = write_options(&q)?;
+                let opts = write_options(&q, &req)?;
                 let force = q.get("force").is_some_and(|f| f == "true");
                 let (ct, body) = read_body(req).await?;
                 let patch = decode_body(&ct, &body)?;
@@ -876,7 +892,7 @@ impl ApiServer {
         q: &HashMap<String, String>,
     ) -> ApiResult<Response<Body>> {
         let method = req.method().clone();
-        let opts = write_options(q)?;
+        let opts = write_options(q, &req)?;
         let obj = self.registry.get(r, ns, name).await?;
         let scale_of = |obj: &Value| -> Value {
             let selector = obj

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::{v1 as hpa_v1, v2 as hpa_v2};
 use k8s_openapi::api::core::v1::{ConfigMap, Event as CoreEvent, Pod};
 use k8s_openapi::api::events::v1::Event;
@@ -103,6 +104,8 @@ async fn api_semantics() {
     events_are_one_resource_in_two_groups(&c).await;
     eprintln!("step watch_list_ends_initial_events_with_a_bookmark");
     watch_list_ends_initial_events_with_a_bookmark(&c).await;
+    eprintln!("step server_side_apply_detects_conflicts");
+    server_side_apply_detects_conflicts(&c).await;
     eprintln!("step lists_from_the_cache_read_every_earlier_write");
     lists_from_the_cache_read_every_earlier_write(&c).await;
 }
@@ -348,4 +351,72 @@ async fn lists_from_the_cache_read_every_earlier_write(c: &kube::Client) {
         assert_eq!(names, sorted, "pages are in order, without repeats");
         assert!(names.contains(&name));
     }
+}
+
+async fn server_side_apply_detects_conflicts(c: &kube::Client) {
+    let deployments: Api<Deployment> = Api::namespaced(c.clone(), "default");
+    let manifest = |replicas: i32| {
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "ssa"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "ssa"}},
+                "template": {
+                    "metadata": {"labels": {"app": "ssa"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]},
+                },
+            },
+        })
+    };
+    let apply = PatchParams::apply("deployer");
+    deployments
+        .patch("ssa", &apply, &Patch::Apply(manifest(2)))
+        .await
+        .unwrap();
+    // Another manager takes spec.replicas with an ordinary update.
+    let scaler = PatchParams {
+        field_manager: Some("autoscaler".into()),
+        ..Default::default()
+    };
+    deployments
+        .patch(
+            "ssa",
+            &scaler,
+            &Patch::Merge(json!({"spec": {"replicas": 5}})),
+        )
+        .await
+        .unwrap();
+    let err = deployments
+        .patch("ssa", &apply, &Patch::Apply(manifest(2)))
+        .await
+        .unwrap_err();
+    let kube::Error::Api(status) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(status.code, 409);
+    assert_eq!(
+        status.message,
+        "Apply failed with 1 conflict: conflict with \"autoscaler\" using apps/v1: .spec.replicas"
+    );
+    // Applying the value it has is shared ownership, not a conflict.
+    deployments
+        .patch("ssa", &apply, &Patch::Apply(manifest(5)))
+        .await
+        .unwrap();
+    // Forcing takes the field over.
+    let forced = deployments
+        .patch("ssa", &apply.clone().force(), &Patch::Apply(manifest(3)))
+        .await
+        .unwrap();
+    assert_eq!(forced.spec.unwrap().replicas, Some(3));
+    let managers: Vec<String> = forced
+        .metadata
+        .managed_fields
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| m.manager)
+        .collect();
+    assert!(managers.contains(&"deployer".to_string()), "{managers:?}");
 }
