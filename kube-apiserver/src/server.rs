@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -32,6 +32,8 @@ pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
 /// Upstream's limit on request bodies.
 const MAX_BODY: usize = 3 * 1024 * 1024;
+/// How much of an oversize body is read before answering 413.
+const DRAIN_LIMIT: usize = 4 * MAX_BODY;
 
 pub struct ApiServer {
     pub registry: Registry,
@@ -171,12 +173,30 @@ async fn read_body(req: Request<Incoming>) -> ApiResult<(String, Bytes)> {
         .unwrap_or("")
         .trim()
         .to_string();
-    let body = Limited::new(req.into_body(), MAX_BODY)
-        .collect()
-        .await
-        .map_err(|_| ApiError::too_large())?
-        .to_bytes();
-    Ok((content_type, body))
+    let mut body = req.into_body();
+    let mut buf = bytes::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen <= MAX_BODY {
+            buf.extend_from_slice(&data);
+        } else {
+            buf.clear();
+            // Read (and drop) a bounded rest, so that the client, still sending, gets the
+            // answer instead of a reset connection.
+            if seen > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(ApiError::too_large());
+    }
+    Ok((content_type, buf.freeze()))
 }
 
 /// Decode a body as JSON, or as YAML for the YAML media types.

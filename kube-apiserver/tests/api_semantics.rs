@@ -106,6 +106,8 @@ async fn api_semantics() {
     watch_list_ends_initial_events_with_a_bookmark(&c).await;
     eprintln!("step server_side_apply_detects_conflicts");
     server_side_apply_detects_conflicts(&c).await;
+    eprintln!("step malformed_requests_get_client_errors_and_write_nothing");
+    malformed_requests_get_client_errors_and_write_nothing(&c).await;
     eprintln!("step lists_from_the_cache_read_every_earlier_write");
     lists_from_the_cache_read_every_earlier_write(&c).await;
 }
@@ -419,4 +421,113 @@ async fn server_side_apply_detects_conflicts(c: &kube::Client) {
         .filter_map(|m| m.manager)
         .collect();
     assert!(managers.contains(&"deployer".to_string()), "{managers:?}");
+}
+
+/// A small deterministic generator (xorshift64*), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random bodies, content types and verbs against a live pod: every answer is a client error
+/// or a success, never a 5xx, and the pod changes only when a write was acknowledged.
+async fn malformed_requests_get_client_errors_and_write_nothing(c: &kube::Client) {
+    let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "target", "labels": {"app": "fuzz"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    let valid = serde_json::to_vec(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "target", "labels": {"app": "fuzz"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80}]}]},
+    }))
+    .unwrap();
+    let content_types = [
+        "application/json",
+        "application/yaml",
+        "application/merge-patch+json",
+        "application/strategic-merge-patch+json",
+        "application/json-patch+json",
+        "application/apply-patch+yaml",
+        "application/vnd.kubernetes.protobuf",
+        "text/plain",
+    ];
+    let junk: [&[u8]; 8] = [
+        b"{",
+        b"[]",
+        b"null",
+        b"{\"spec\": {\"containers\": \"nope\"}}",
+        b"{\"metadata\": {\"name\": 7}}",
+        b"- a\n- : b\n  c",
+        b"[{\"op\": \"add\", \"path\": \"/spec/containers/9\", \"value\": 1}]",
+        b"{\"spec\": {\"containers\": [{\"$patch\": \"delete\"}]}}",
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    for i in 0..300 {
+        let before = pods.get("target").await.unwrap().metadata.resource_version;
+        let mut body: Vec<u8> = match rng.below(4) {
+            0 => junk[rng.below(junk.len())].to_vec(),
+            1 => (0..rng.below(64)).map(|_| rng.next() as u8).collect(),
+            2 => valid[..rng.below(valid.len())].to_vec(),
+            _ => {
+                let mut b = valid.clone();
+                for _ in 0..3 {
+                    let at = rng.below(b.len());
+                    let bytes = b"{}[]\",:0a-";
+                    b[at] = bytes[rng.below(bytes.len())];
+                }
+                b
+            }
+        };
+        if rng.below(10) == 0 {
+            body = vec![b' '; 4 * 1024 * 1024];
+        }
+        let ct = content_types[rng.below(content_types.len())];
+        let (method, uri) = match rng.below(3) {
+            0 => ("POST", "/api/v1/namespaces/default/pods"),
+            1 => ("PUT", "/api/v1/namespaces/default/pods/target"),
+            _ => (
+                "PATCH",
+                "/api/v1/namespaces/default/pods/target?fieldManager=fuzz",
+            ),
+        };
+        let req = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", ct)
+            .body(kube::client::Body::from(body))
+            .unwrap();
+        let resp = c.send(req).await.unwrap();
+        let code = resp.status().as_u16();
+        if code >= 500 {
+            let text = resp.into_body().collect_bytes().await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&text);
+            // Upstream answers an apply body that does not fit the schema (a keyed list
+            // element without its key) with a 500 of no reason; so does this server.
+            assert!(
+                code == 500 && text.contains("failed to create typed patch object"),
+                "request {i} ({method} {ct}) got {code}, a server error for client input: {text}"
+            );
+        }
+        let after = pods.get("target").await.unwrap().metadata.resource_version;
+        if !(200..300).contains(&code) || uri.ends_with("pods") {
+            assert_eq!(
+                before, after,
+                "request {i} ({method} {ct}) answered {code} but wrote"
+            );
+        }
+    }
 }
