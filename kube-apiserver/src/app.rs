@@ -81,6 +81,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     wait_for_store(&registry).await?;
     let store_version = registry.store.version().await.unwrap_or_default();
     registry.consistent_list_from_cache = crate::storage::progress_requests_trusted(&store_version);
+    registry.spawn_crd_watch();
     tracing::info!(
         %store_version,
         consistent_list_from_cache = registry.consistent_list_from_cache,

@@ -13,6 +13,8 @@
 pub mod app;
 pub mod cache;
 pub mod conversion;
+pub mod crd;
+pub mod crd_schema;
 pub mod defaults;
 pub mod discovery;
 pub mod error;

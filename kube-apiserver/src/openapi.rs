@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use k8s_openapi::api::{
     admissionregistration::v1 as admissionregistration, apps::v1 as apps,
@@ -62,7 +62,7 @@ const V2_REF_PREFIX: &str = "#/definitions/";
 /// one entry per served group/version. Building it builds (once) every group/version document,
 /// since the hashes are of their content.
 pub fn v3_index() -> Value {
-    let paths: Map<String, Value> = v3_docs()
+    let mut paths: Map<String, Value> = v3_docs()
         .iter()
         .map(|(path, doc)| {
             let doc = doc.get_or_init(|| build_v3(path));
@@ -72,14 +72,156 @@ pub fn v3_index() -> Value {
             )
         })
         .collect();
+    for (path, doc) in custom_docs() {
+        let url = format!("/openapi/v3/{path}?hash={}", doc.hash);
+        paths.insert(path, json!({"serverRelativeURL": url}));
+    }
     json!({"paths": paths})
 }
 
 /// `/openapi/v3/<path>` (`api/v1`, `apis/apps/v1`, ...; no leading slash, no query): the
 /// OpenAPI 3.0 document of that group/version as JSON, or `None` if it is not served.
 pub fn v3_group_version(path: &str) -> Option<Arc<Vec<u8>>> {
-    let (key, doc) = v3_docs().get_key_value(path.trim_matches('/'))?;
-    Some(doc.get_or_init(|| build_v3(key)).bytes.clone())
+    let path = path.trim_matches('/');
+    match v3_docs().get_key_value(path) {
+        Some((key, doc)) => Some(doc.get_or_init(|| build_v3(key)).bytes.clone()),
+        None => custom_docs()
+            .into_iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, d)| d.bytes),
+    }
+}
+
+/// The documents of the custom resources' group/versions (built from the CRDs' schemas, as
+/// upstream's CRD OpenAPI controller does), by v3 path. Cached per set of served resources.
+fn custom_docs() -> Vec<(String, V3Doc)> {
+    type Cache = Mutex<Option<(Vec<usize>, Vec<(String, Arc<Vec<u8>>, String)>)>>;
+    static CACHE: Cache = Mutex::new(None);
+    let custom = crate::resources::custom();
+    // The table is replaced (and its entries re-created) whenever CRDs change.
+    let fingerprint: Vec<usize> = custom
+        .iter()
+        .map(|r| std::ptr::from_ref::<Resource>(r) as usize)
+        .chain(
+            custom
+                .iter()
+                .filter_map(|r| crate::crd::info(r))
+                .map(|i| Arc::as_ptr(&i) as usize),
+        )
+        .collect();
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((fp, docs)) = cache.as_ref()
+        && *fp == fingerprint
+    {
+        return docs
+            .iter()
+            .map(|(p, b, h)| {
+                (
+                    p.clone(),
+                    V3Doc {
+                        bytes: b.clone(),
+                        hash: h.clone(),
+                    },
+                )
+            })
+            .collect();
+    }
+    let mut gvs: Vec<(&'static str, &'static str)> = Vec::new();
+    for r in &custom {
+        if !gvs.contains(&(r.group, r.version)) {
+            gvs.push((r.group, r.version));
+        }
+    }
+    let docs: Vec<(String, Arc<Vec<u8>>, String)> = gvs
+        .into_iter()
+        .map(|(g, v)| {
+            let bytes = serde_json::to_vec(&build_custom_doc(g, v, &custom))
+                .expect("a JSON value serializes");
+            let hash = Sha512::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect();
+            (gv_path(g, v), Arc::new(bytes), hash)
+        })
+        .collect();
+    *cache = Some((fingerprint, docs.clone()));
+    docs.into_iter()
+        .map(|(p, bytes, hash)| (p, V3Doc { bytes, hash }))
+        .collect()
+}
+
+/// Upstream's definition name of a custom kind: the group reversed, then version and kind
+/// (`com.example.stable.v1.CronTab`).
+fn custom_name(group: &str, version: &str, kind: &str) -> String {
+    let reversed: Vec<&str> = group.split('.').rev().collect();
+    format!("{}.{version}.{kind}", reversed.join("."))
+}
+
+/// One custom group/version's OpenAPI 3.0 document: its resources' paths and the CRD schemas,
+/// with ObjectMeta and the other meta/v1 types the paths refer to.
+fn build_custom_doc(group: &str, version: &str, custom: &[&'static Resource]) -> Value {
+    let mut paths = Paths::new();
+    let mut generator = SchemaSettings::openapi3().into_generator();
+    let list_meta = generator.subschema_for::<meta::ListMeta>();
+    let _ = generator.subschema_for::<meta::ObjectMeta>();
+    let _ = generator.subschema_for::<meta::Status>();
+    let _ = generator.subschema_for::<meta::DeleteOptions>();
+    let _ = generator.subschema_for::<meta::Patch>();
+    let _ = generator.subschema_for::<meta::WatchEvent<RawExtension>>();
+    let _ = generator.subschema_for::<meta::APIResourceList>();
+    let mut extra = Map::new();
+    let prefix = format!("/apis/{group}/{version}");
+    add(
+        &mut paths,
+        (&format!("{prefix}/"), &[]),
+        "get",
+        Operation::new(group, version, "", "").get_resources(),
+    );
+    for r in custom
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
+        let name = custom_name(group, version, r.kind);
+        let mut schema = crate::crd::info(r)
+            .and_then(|i| i.openapi_schema.clone())
+            .unwrap_or_else(
+                || json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
+            );
+        if let Some(props) = schema
+            .as_object_mut()
+            .map(|o| o.entry("properties").or_insert_with(|| json!({})))
+            .and_then(Value::as_object_mut)
+        {
+            props.insert("apiVersion".into(), json!({"type": "string", "description": "APIVersion defines the versioned schema of this representation of an object."}));
+            props.insert("kind".into(), json!({"type": "string", "description": "Kind is a string value representing the REST resource this object represents."}));
+            props.insert("metadata".into(), json!({"allOf": [{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}], "description": "Standard object's metadata."}));
+        }
+        schema["x-kubernetes-group-version-kind"] = json!([gvk(group, version, r.kind)]);
+        let list = json!({
+            "type": "object",
+            "required": ["items"],
+            "description": format!("{}List is a list of {}", r.kind, r.kind),
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "items": {"type": "array", "items": {"$ref": format!("#/components/schemas/{name}")}},
+                "kind": {"type": "string"},
+                "metadata": {"allOf": [serde_json::to_value(&list_meta).unwrap_or(Value::Null)]},
+            },
+            "x-kubernetes-group-version-kind": [gvk(group, version, &format!("{}List", r.kind))],
+        });
+        extra.insert(format!("{name}List"), list);
+        extra.insert(name.clone(), schema);
+        resource_paths(&mut paths, &prefix, r, name);
+    }
+    let mut schemas = generator.take_definitions(false);
+    schemas.extend(extra);
+    finish_schemas(&mut schemas, Flavor::V3);
+    json!({
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},
+        "paths": paths.into_iter().map(|(path, item)| (path, Value::Object(item))).collect::<Map<String, Value>>(),
+        "components": {"schemas": schemas},
+    })
 }
 
 /// The hash of a v3 group/version document (upper-case hex SHA-512 of its bytes, like
@@ -411,7 +553,7 @@ fn build_doc(flavor: Flavor, gvs: &[(&'static str, &'static str)]) -> Value {
                     (k.generate)(&mut generator);
                 }
             }
-            resource_paths(&mut paths, &prefix, r, kind);
+            resource_paths(&mut paths, &prefix, r, (kind.name)().into_owned());
         }
     }
 
@@ -626,9 +768,8 @@ fn add(paths: &mut Paths, at: (&str, &[Value]), method: &str, op: Value) {
 }
 
 /// All the paths of one resource.
-fn resource_paths(paths: &mut Paths, prefix: &str, r: &Resource, kind: &Kind) {
+fn resource_paths(paths: &mut Paths, prefix: &str, r: &Resource, name: String) {
     let has = |verb: &str| r.verbs.contains(&verb);
-    let name = (kind.name)().into_owned();
     let list = format!("{name}List");
     let scope = if r.namespaced { "Namespaced" } else { "" };
     let op = Operation::new(r.group, r.version, r.kind, scope);
@@ -698,9 +839,16 @@ fn resource_paths(paths: &mut Paths, prefix: &str, r: &Resource, kind: &Kind) {
     for &sub in r.subresources {
         let path = format!("{item}/{sub}");
         let at = (path.as_str(), item_params.as_slice());
-        let sub_kind = subresource_kind(r, sub).unwrap_or(kind);
-        let sub_op = op.subresource(sub, sub_kind);
-        let sub_name = (sub_kind.name)().into_owned();
+        let (sub_op, sub_name) = match subresource_kind(r, sub) {
+            Some(k) => (
+                op.subresource(sub, k.group, k.version, k.kind),
+                (k.name)().into_owned(),
+            ),
+            None => (
+                op.subresource(sub, r.group, r.version, r.kind),
+                name.clone(),
+            ),
+        };
         match sub {
             "status" | "scale" | "ephemeralcontainers" | "resize" => {
                 add(paths, at, "get", sub_op.read(&sub_name));
@@ -768,14 +916,14 @@ impl Operation {
         }
     }
 
-    /// The same resource's `sub` subresource, whose body is `kind`.
-    fn subresource(&self, sub: &str, kind: &Kind) -> Self {
+    /// The same resource's `sub` subresource, whose body is `group/version/kind`.
+    fn subresource(&self, sub: &str, group: &str, version: &str, kind: &str) -> Self {
         Operation {
             id_group: self.id_group.clone(),
             tag: self.tag.clone(),
             scope: self.scope,
             kind: self.kind,
-            gvk: gvk(kind.group, kind.version, kind.kind),
+            gvk: gvk(group, version, kind),
             sub: capitalize(sub),
         }
     }

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::resources::{self, Resource};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::storage::{Store, Stored};
-use crate::{conversion, defaults, managed_fields, patch, scheme, validation};
+use crate::{conversion, crd, crd_schema, defaults, managed_fields, patch, scheme, validation};
 
 /// How unknown fields in a request are treated (`fieldValidation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -197,22 +197,23 @@ const NODE_PORTS: std::ops::RangeInclusive<u16> = 30000..=32767;
 
 /// Kinds whose metadata.generation tracks spec changes.
 fn tracks_generation(r: &Resource) -> bool {
-    matches!(
-        r.kind,
-        "Deployment"
-            | "ReplicaSet"
-            | "StatefulSet"
-            | "DaemonSet"
-            | "Job"
-            | "CronJob"
-            | "ReplicationController"
-            | "HorizontalPodAutoscaler"
-            | "PodDisruptionBudget"
-            | "CustomResourceDefinition"
-            | "Ingress"
-            | "NetworkPolicy"
-            | "Service"
-    )
+    resources::is_custom(r)
+        || matches!(
+            r.kind,
+            "Deployment"
+                | "ReplicaSet"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "Job"
+                | "CronJob"
+                | "ReplicationController"
+                | "HorizontalPodAutoscaler"
+                | "PodDisruptionBudget"
+                | "CustomResourceDefinition"
+                | "Ingress"
+                | "NetworkPolicy"
+                | "Service"
+        )
 }
 
 pub fn now_rfc3339() -> String {
@@ -570,12 +571,27 @@ impl Registry {
                 "the namespace of the provided object does not match the namespace sent on the request",
             ));
         }
-        let (typed, unknown) = scheme::roundtrip(&api_version, r.kind, &obj).map_err(|e| {
+        let cannot_handle = |e: String| {
             ApiError::bad_request(format!(
                 "{} in version \"{}\" cannot be handled as a {}: {e}",
                 r.kind, r.version, r.kind
             ))
-        })?;
+        };
+        let (mut typed, mut unknown) =
+            scheme::roundtrip(&api_version, r.kind, &obj).map_err(cannot_handle)?;
+        if let Some(info) = crd::info(r) {
+            // A custom resource: typed metadata, then upstream's pruning and defaulting
+            // against the version's structural schema.
+            if let Some(md) = typed.get_mut("metadata") {
+                let meta: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta =
+                    serde_json::from_value(md.clone()).map_err(|e| cannot_handle(e.to_string()))?;
+                *md = serde_json::to_value(meta).map_err(|e| cannot_handle(e.to_string()))?;
+            }
+            if let Some(schema) = &info.schema {
+                unknown.extend(crd_schema::prune(schema, &mut typed));
+                crd_schema::apply_defaults(schema, &mut typed);
+            }
+        }
         if !unknown.is_empty() {
             match validation_mode {
                 FieldValidation::Strict => {
@@ -663,17 +679,24 @@ impl Registry {
             _ => {}
         }
         defaults::apply_defaults(&r.api_version(), r.kind, &mut obj);
+        if is_crd(r) {
+            crd_schema::default_crd(&mut obj);
+            crd_schema::prepare_crd_for_create(&mut obj);
+        }
         let allocated = if r.kind == "Service" && r.group.is_empty() {
             self.allocate_service(&mut obj, opts.dry_run).await?
         } else {
             Vec::new()
         };
-        let errors = validation::validate_create(&r.api_version(), r.kind, &obj);
+        let errors = validate_new(r, &obj);
         if !errors.is_empty() {
             for k in &allocated {
                 let _ = self.release(k).await;
             }
             return Err(ApiError::invalid(r.group, r.kind, name_of(&obj), &errors));
+        }
+        if is_crd(r) {
+            self.establish_crd(&mut obj).await?;
         }
         track_update(r, None, &mut obj, None, opts);
         let name = name_of(&obj).to_string();
@@ -687,6 +710,9 @@ impl Registry {
         let key = r.key(namespace, &name);
         match self.store.create(&key, encode(r, &obj)).await? {
             Some(rev) => {
+                if is_crd(r) {
+                    self.refresh_crds().await;
+                }
                 meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(rev.to_string()));
                 Ok(Written {
                     object: obj,
@@ -785,6 +811,12 @@ impl Registry {
             }
         }
         defaults::apply_defaults(&r.api_version(), r.kind, &mut new);
+        if is_crd(r) {
+            crd_schema::default_crd(&mut new);
+            if subresource != Some("status") {
+                crd_schema::prepare_crd_for_update(&mut new, old);
+            }
+        }
         if tracks_generation(r) && spec_of(&new) != spec_of(old) {
             let g = meta(old)
                 .and_then(|m| m.get("generation"))
@@ -792,9 +824,12 @@ impl Registry {
                 .unwrap_or(0);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
-        let errors = validation::validate_update(&r.api_version(), r.kind, &new, old);
+        let errors = validate_changed(r, &new, old, subresource);
         if !errors.is_empty() {
             return Err(ApiError::invalid(r.group, r.kind, &name, &errors));
+        }
+        if is_crd(r) && subresource != Some("status") {
+            self.establish_crd(&mut new).await?;
         }
         track_update(r, Some(old), &mut new, subresource, opts);
         // Nothing changed: no write, same resourceVersion (as upstream).
@@ -857,6 +892,9 @@ impl Registry {
         }
         match self.store.update(&key, encode(r, &new), old_rev).await? {
             Ok(rev) => {
+                if is_crd(r) {
+                    self.refresh_crds().await;
+                }
                 meta_mut(&mut new).insert("resourceVersion".into(), Value::String(rev.to_string()));
                 Ok(Some(Written {
                     object: new,
@@ -1038,6 +1076,100 @@ impl Registry {
     }
 
     pub async fn delete(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> ApiResult<Value> {
+        if !is_crd(r) {
+            return self.delete_object(r, namespace, name, opts).await;
+        }
+        // A CRD takes its custom resources with it (upstream's finalizer
+        // customresourcecleanup.apiextensions.k8s.io, done before the CRD goes).
+        if !opts.dry_run
+            && let Some(stored) = self.store.get(&r.key(None, name)).await?
+        {
+            let crd = decorate(r, &stored)?;
+            let group = crd.pointer("/spec/group").and_then(Value::as_str);
+            let plural = crd.pointer("/spec/names/plural").and_then(Value::as_str);
+            if let (Some(group), Some(plural)) = (group, plural) {
+                let prefix = format!("/registry/{group}/{plural}/");
+                let page = self.store.list(&prefix, None, 0, 0).await?;
+                for item in page.items {
+                    let _ = self.store.delete(&item.key, item.revision).await?;
+                }
+            }
+        }
+        let out = self.delete_object(r, namespace, name, opts).await;
+        self.refresh_crds().await;
+        out
+    }
+
+    /// Serve what the CRDs in the store define now.
+    pub async fn refresh_crds(&self) {
+        let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .expect("customresourcedefinitions are served");
+        match self.store.list(&r.key_prefix(), None, 0, 0).await {
+            Ok(page) => {
+                let crds: Vec<Value> = page
+                    .items
+                    .iter()
+                    .filter_map(|s| decorate(r, s).ok())
+                    .collect();
+                crd::install(&crds);
+            }
+            Err(err) => tracing::warn!(%err, "listing CustomResourceDefinitions"),
+        }
+    }
+
+    /// Keep serving what the CRDs define while other servers change them.
+    pub fn spawn_crd_watch(&self) {
+        let registry = self.clone();
+        tokio::spawn(async move {
+            let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+                .expect("customresourcedefinitions are served");
+            loop {
+                registry.refresh_crds().await;
+                let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+                if registry
+                    .watch(r, None, &ListOptions::default(), None, tx, false, false)
+                    .await
+                    .is_ok()
+                {
+                    while let Some(ev) = rx.recv().await {
+                        if ev.kind == "ERROR" {
+                            break;
+                        }
+                        registry.refresh_crds().await;
+                    }
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+
+    /// upstream's naming and establishing controllers, run before a CRD is written: accept
+    /// its names unless another CRD of the group holds them, then mark it Established.
+    async fn establish_crd(&self, crd: &mut Value) -> ApiResult<()> {
+        let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .expect("customresourcedefinitions are served");
+        let page = self.store.list(&r.key_prefix(), None, 0, 0).await?;
+        let name = name_of(crd).to_string();
+        let others: Vec<Value> = page
+            .items
+            .iter()
+            .filter_map(|s| decorate(r, s).ok())
+            .filter(|c| name_of(c) != name)
+            .collect();
+        let now = now_rfc3339();
+        if crd_schema::accept_crd_names(crd, &others, &now) {
+            crd_schema::establish_crd(crd, &now);
+        }
+        Ok(())
+    }
+
+    async fn delete_object(
         &self,
         r: &'static Resource,
         namespace: Option<&str>,
@@ -1552,6 +1684,56 @@ fn pod_awaits_kubelet(pod: &Value) -> bool {
         .and_then(Value::as_str)
         .unwrap_or("");
     scheduled && phase != "Succeeded" && phase != "Failed"
+}
+
+/// The validation of a new object of `r`: upstream's per-kind rules, the CRD rules, or a
+/// custom resource's schema.
+fn validate_new(r: &Resource, obj: &Value) -> Vec<validation::FieldError> {
+    if is_crd(r) {
+        return crd_schema::validate_crd(obj, None);
+    }
+    let mut errors = validation::validate_create(&r.api_version(), r.kind, obj);
+    if let Some(info) = crd::info(r) {
+        errors.extend(crd_schema::validate_type_meta(
+            obj, r.group, r.version, r.kind,
+        ));
+        if let Some(schema) = &info.schema {
+            errors.extend(crd_schema::validate(schema, obj));
+        }
+    }
+    errors
+}
+
+/// The validation of an update of `old` to `obj` (through `subresource`).
+fn validate_changed(
+    r: &Resource,
+    obj: &Value,
+    old: &Value,
+    subresource: Option<&str>,
+) -> Vec<validation::FieldError> {
+    if is_crd(r) {
+        return match subresource {
+            Some("status") => crd_schema::validate_crd_status_update(obj, old),
+            _ => crd_schema::validate_crd(obj, Some(old)),
+        };
+    }
+    let mut errors = validation::validate_update(&r.api_version(), r.kind, obj, old);
+    if let Some(info) = crd::info(r) {
+        errors.extend(crd_schema::validate_type_meta(
+            obj, r.group, r.version, r.kind,
+        ));
+        if let Some(schema) = &info.schema {
+            errors.extend(match subresource {
+                Some("status") => crd_schema::validate_status_update(schema, obj, old),
+                _ => crd_schema::validate_update(schema, obj, old),
+            });
+        }
+    }
+    errors
+}
+
+fn is_crd(r: &Resource) -> bool {
+    r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition"
 }
 
 /// upstream's `MaxDisruptedPodSize`: evictions not yet confirmed by the disruption controller.

@@ -424,13 +424,21 @@ fn table_of(
     rev: i64,
     cont: Option<String>,
 ) -> Value {
-    let mut t = table::to_table(
-        &r.api_version(),
-        r.kind,
-        objects,
-        include,
-        jiff::Timestamp::now(),
-    );
+    let mut t = match crate::crd::info(r) {
+        Some(info) => table::custom_resource_table(
+            &info.printer_columns,
+            objects,
+            include,
+            jiff::Timestamp::now(),
+        ),
+        None => table::to_table(
+            &r.api_version(),
+            r.kind,
+            objects,
+            include,
+            jiff::Timestamp::now(),
+        ),
+    };
     t["metadata"] = json!({"resourceVersion": rev.to_string()});
     if let Some(c) = cont {
         t["metadata"]["continue"] = json!(c);

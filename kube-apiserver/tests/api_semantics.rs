@@ -1,7 +1,8 @@
 //! API semantics a kube-rs client sees from the real `kube-apiserver` (embedded store): pod
 //! eviction under a PodDisruptionBudget, one stored object served in two versions
 //! (HorizontalPodAutoscaler autoscaling/v1 and v2, Event core and events.k8s.io), watch lists
-//! (`sendInitialEvents`), and lists from the watch cache that still read every write before
+//! (`sendInitialEvents`), server-side apply conflicts, custom resources served from their
+//! definitions, bad requests, and lists from the watch cache that still read every write before
 //! them.
 
 use std::path::{Path, PathBuf};
@@ -108,6 +109,8 @@ async fn api_semantics() {
     server_side_apply_detects_conflicts(&c).await;
     eprintln!("step malformed_requests_get_client_errors_and_write_nothing");
     malformed_requests_get_client_errors_and_write_nothing(&c).await;
+    eprintln!("step custom_resources_follow_their_definition");
+    custom_resources_follow_their_definition(&c).await;
     eprintln!("step lists_from_the_cache_read_every_earlier_write");
     lists_from_the_cache_read_every_earlier_write(&c).await;
 }
@@ -530,4 +533,122 @@ async fn malformed_requests_get_client_errors_and_write_nothing(c: &kube::Client
             );
         }
     }
+}
+
+async fn custom_resources_follow_their_definition(c: &kube::Client) {
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    use kube::api::{ApiResource, DeleteParams, DynamicObject, GroupVersionKind};
+
+    let crds: Api<CustomResourceDefinition> = Api::all(c.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": {"name": "crontabs.stable.example.com"},
+        "spec": {
+            "group": "stable.example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "subresources": {"status": {}},
+                "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "properties": {
+                        "spec": {"type": "object", "properties": {
+                            "cronSpec": {"type": "string"},
+                            "replicas": {"type": "integer", "minimum": 1, "maximum": 10, "default": 1},
+                        }},
+                        "status": {"type": "object", "properties": {"ready": {"type": "integer"}}},
+                    },
+                }},
+            }],
+        },
+    }))
+    .unwrap();
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    let stored = crds.get("crontabs.stable.example.com").await.unwrap();
+    let conditions = stored.status.unwrap().conditions.unwrap_or_default();
+    assert!(
+        conditions
+            .iter()
+            .any(|c| c.type_ == "Established" && c.status == "True"),
+        "{conditions:?}"
+    );
+
+    // A definition with a bad schema is refused, as upstream.
+    let mut bad = crd.clone();
+    bad.metadata.name = Some("wrongname.stable.example.com".into());
+    let err = crds.create(&PostParams::default(), &bad).await.unwrap_err();
+    assert_eq!(status_code(&err), Some(422), "{err}");
+
+    let gvk = GroupVersionKind::gvk("stable.example.com", "v1", "CronTab");
+    let ar = ApiResource::from_gvk_with_plural(&gvk, "crontabs");
+    let tabs: Api<DynamicObject> = Api::namespaced_with(c.clone(), "default", &ar);
+    let tab: DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "stable.example.com/v1",
+        "kind": "CronTab",
+        "metadata": {"name": "nightly"},
+        "spec": {"cronSpec": "0 0 * * *", "unknownField": true},
+        "status": {"ready": 3},
+    }))
+    .unwrap();
+    let created = tabs.create(&PostParams::default(), &tab).await.unwrap();
+    assert_eq!(
+        created.data["spec"]["replicas"], 1,
+        "the schema's default applies"
+    );
+    assert!(
+        created.data["spec"].get("unknownField").is_none(),
+        "fields the schema does not know are pruned"
+    );
+    assert!(
+        created.data.get("status").is_none(),
+        "status is written only through its subresource"
+    );
+    assert_eq!(created.metadata.generation, Some(1));
+
+    let err = tabs
+        .patch(
+            "nightly",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 20}})),
+        )
+        .await
+        .unwrap_err();
+    let kube::Error::Api(status) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(status.code, 422);
+    assert_eq!(
+        status.message,
+        "CronTab.stable.example.com \"nightly\" is invalid: spec.replicas: Invalid value: 20: spec.replicas in body should be less than or equal to 10"
+    );
+
+    let patched = tabs
+        .patch_status(
+            "nightly",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"ready": 2}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.data["status"]["ready"], 2);
+    assert_eq!(
+        patched.metadata.generation,
+        Some(1),
+        "status does not bump generation"
+    );
+
+    crds.delete("crontabs.stable.example.com", &DeleteParams::default())
+        .await
+        .unwrap();
+    let gone = tabs.list(&ListParams::default()).await.unwrap_err();
+    assert_eq!(status_code(&gone), Some(404), "{gone}");
+    // Defined again, it starts empty: the old custom resources went with their definition.
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    assert!(
+        tabs.list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
