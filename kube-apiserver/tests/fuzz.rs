@@ -1,6 +1,7 @@
 //! Property-based fuzzing of what the apiserver does with client input before anything is
 //! stored: body decoding (typed round trip through k8s-openapi, protobuf), defaulting and
-//! validation, the three patch formats, server-side apply, and selector parsing. Inputs are
+//! validation, the three patch formats, server-side apply, CustomResourceDefinitions and
+//! custom resources against random schemas, and selector parsing. Inputs are
 //! valid objects of the common kinds with random subtrees replaced by random JSON, plus raw
 //! random bytes and strings. The property is the one a client relies on: every input gets an
 //! answer (a value or an error), never a panic.
@@ -8,7 +9,9 @@
 //! `PROPTEST_CASES` sets the number of cases per property (CI runs the default, 256); a long
 //! run is recorded in docs/ARCHITECTURE.md.
 
-use kube_apiserver::{defaults, managed_fields, patch, protobuf, scheme, selectors, validation};
+use kube_apiserver::{
+    crd_schema, defaults, managed_fields, patch, protobuf, scheme, selectors, validation,
+};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -104,6 +107,51 @@ fn arb_json() -> impl Strategy<Value = Value> {
             )
             .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
+    })
+}
+
+/// OpenAPI v3 schemas as CRDs write them (mostly structural, sometimes not).
+fn arb_schema() -> impl Strategy<Value = Value> {
+    let ty = prop_oneof![
+        Just("object"),
+        Just("string"),
+        Just("integer"),
+        Just("number"),
+        Just("boolean"),
+        Just("array"),
+        Just(""),
+    ];
+    let leaf = (ty, arb_json(), any::<bool>(), any::<u8>()).prop_map(|(ty, extra, flag, n)| {
+        let mut s = json!({});
+        if !ty.is_empty() {
+            s["type"] = json!(ty);
+        }
+        match n % 8 {
+            0 => s["default"] = extra,
+            1 => s["enum"] = json!([extra, "a"]),
+            2 => s["minimum"] = json!(n),
+            3 => s["maxLength"] = json!(n % 5),
+            4 => s["pattern"] = json!(["^[a-z]+$", "(", "\\d{2,}"][usize::from(n) % 3]),
+            5 => s["x-kubernetes-int-or-string"] = json!(flag),
+            6 => s["nullable"] = json!(flag),
+            _ => s["format"] = json!(["date-time", "int32", "byte", "uuid"][usize::from(n) % 4]),
+        }
+        s
+    });
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        (
+            prop::collection::btree_map("[a-z]{1,6}", inner.clone(), 0..4),
+            inner,
+            any::<u8>(),
+        )
+            .prop_map(|(props, items, n)| match n % 4 {
+                0 => json!({"type": "array", "items": items,
+                            "x-kubernetes-list-type": (["atomic", "set", "map"][usize::from(n) % 3]),
+                            "x-kubernetes-list-map-keys": ["name"]}),
+                1 => json!({"type": "object", "additionalProperties": items}),
+                2 => json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true, "properties": props}),
+                _ => json!({"type": "object", "properties": props, "required": ["spec", "a"]}),
+            })
     })
 }
 
@@ -238,6 +286,38 @@ proptest! {
         }
         let mut created = applied.clone();
         managed_fields::update(None, &mut created, &op, types.as_ref());
+    }
+
+    #[test]
+    fn custom_resource_definitions_answer(
+        schema in prop_oneof![arb_schema(), arb_json()],
+        (_, _, obj) in arb_object(),
+        mutation in arb_json(),
+    ) {
+        let mut crd = json!({
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "metadata": {"name": "things.example.com"},
+            "spec": {
+                "group": "example.com",
+                "scope": "Namespaced",
+                "names": {"plural": "things", "kind": "Thing"},
+                "versions": [{"name": "v1", "served": true, "storage": true,
+                              "schema": {"openAPIV3Schema": schema.clone()}}],
+            },
+        });
+        crd_schema::default_crd(&mut crd);
+        let _ = crd_schema::validate_crd(&crd, None);
+        let mut changed = crd.clone();
+        changed["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = mutation;
+        let _ = crd_schema::validate_crd(&changed, Some(&crd));
+        if let Ok(s) = crd_schema::Structural::from_value(&schema) {
+            let mut o = obj.clone();
+            let _ = crd_schema::prune(&s, &mut o);
+            crd_schema::apply_defaults(&s, &mut o);
+            let _ = crd_schema::validate(&s, &o);
+            let _ = crd_schema::validate_update(&s, &o, &obj);
+        }
     }
 
     #[test]
