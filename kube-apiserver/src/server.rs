@@ -922,9 +922,47 @@ impl ApiServer {
         let method = req.method().clone();
         let opts = write_options(q, &req)?;
         let obj = self.registry.get(r, ns, name).await?;
+        // Where the replicas live: workloads' spec/status.replicas, or a CRD's scale paths
+        // (simple JSONPaths such as `.spec.replicas`).
+        let pointer = |path: &str| path.trim_start_matches('.').replace('.', "/");
+        let (spec_path, status_path, selector_path) =
+            match crate::crd::info(r).and_then(|i| i.subresources.scale.clone()) {
+                Some(s) => (
+                    format!("/{}", pointer(&s.spec_replicas_path)),
+                    format!("/{}", pointer(&s.status_replicas_path)),
+                    s.label_selector_path.map(|p| format!("/{}", pointer(&p))),
+                ),
+                None => (
+                    "/spec/replicas".to_string(),
+                    "/status/replicas".to_string(),
+                    None,
+                ),
+            };
         let scale_of = |obj: &Value| -> Value {
-            let selector = obj
-                .pointer("/spec/selector")
+            let selector = match &selector_path {
+                Some(p) => obj
+                    .pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                None => workload_selector(obj),
+            };
+            json!({
+                "kind": "Scale",
+                "apiVersion": "autoscaling/v1",
+                "metadata": {
+                    "name": obj.pointer("/metadata/name"),
+                    "namespace": obj.pointer("/metadata/namespace"),
+                    "uid": obj.pointer("/metadata/uid"),
+                    "resourceVersion": obj.pointer("/metadata/resourceVersion"),
+                    "creationTimestamp": obj.pointer("/metadata/creationTimestamp"),
+                },
+                "spec": {"replicas": obj.pointer(&spec_path).and_then(Value::as_i64).unwrap_or(0)},
+                "status": {"replicas": obj.pointer(&status_path).and_then(Value::as_i64).unwrap_or(0), "selector": selector},
+            })
+        };
+        fn workload_selector(obj: &Value) -> String {
+            obj.pointer("/spec/selector")
                 .map(|s| match s.get("matchLabels").and_then(Value::as_object) {
                     Some(m) => m
                         .iter()
@@ -941,21 +979,8 @@ impl ApiServer {
                         })
                         .unwrap_or_default(),
                 })
-                .unwrap_or_default();
-            json!({
-                "kind": "Scale",
-                "apiVersion": "autoscaling/v1",
-                "metadata": {
-                    "name": obj.pointer("/metadata/name"),
-                    "namespace": obj.pointer("/metadata/namespace"),
-                    "uid": obj.pointer("/metadata/uid"),
-                    "resourceVersion": obj.pointer("/metadata/resourceVersion"),
-                    "creationTimestamp": obj.pointer("/metadata/creationTimestamp"),
-                },
-                "spec": {"replicas": obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)},
-                "status": {"replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0), "selector": selector},
-            })
-        };
+                .unwrap_or_default()
+        }
         if method == Method::GET {
             return Ok(json_response(200, &scale_of(&obj), &[]));
         }
@@ -992,7 +1017,19 @@ impl ApiServer {
             .pointer("/metadata/resourceVersion")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let mut patch = json!({"spec": {"replicas": replicas}});
+        let mut patch = json!({});
+        {
+            let mut at = &mut patch;
+            let keys: Vec<&str> = spec_path.trim_start_matches('/').split('/').collect();
+            for (i, k) in keys.iter().enumerate() {
+                at[*k] = if i + 1 == keys.len() {
+                    json!(replicas)
+                } else {
+                    json!({})
+                };
+                at = &mut at[*k];
+            }
+        }
         if let Some(rv) = rv.filter(|_| method == Method::PUT) {
             patch["metadata"] = json!({"resourceVersion": rv});
         }

@@ -548,7 +548,10 @@ async fn custom_resources_follow_their_definition(c: &kube::Client) {
             "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
             "versions": [{
                 "name": "v1", "served": true, "storage": true,
-                "subresources": {"status": {}},
+                "subresources": {"status": {}, "scale": {
+                    "specReplicasPath": ".spec.replicas",
+                    "statusReplicasPath": ".status.ready",
+                }},
                 "schema": {"openAPIV3Schema": {
                     "type": "object",
                     "properties": {
@@ -636,6 +639,21 @@ async fn custom_resources_follow_their_definition(c: &kube::Client) {
         Some(1),
         "status does not bump generation"
     );
+
+    // The scale subresource reads and writes the CRD's replica paths.
+    let scale = tabs.get_scale("nightly").await.unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(1));
+    assert_eq!(scale.status.unwrap().replicas, 2);
+    tabs.patch_scale(
+        "nightly",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"replicas": 4}})),
+    )
+    .await
+    .unwrap();
+    let scaled = tabs.get("nightly").await.unwrap();
+    assert_eq!(scaled.data["spec"]["replicas"], 4);
+    assert_eq!(scaled.data["spec"]["cronSpec"], "0 0 * * *");
 
     crds.delete("crontabs.stable.example.com", &DeleteParams::default())
         .await
