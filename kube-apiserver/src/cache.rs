@@ -31,6 +31,17 @@ pub struct CacheEvent {
     pub object: Arc<Value>,
     pub previous: Option<Arc<Value>>,
     pub revision: i64,
+    /// `object` as JSON, made by the first watcher that sends it as stored, then shared by
+    /// every other: a thousand watchers serialize an event once.
+    pub encoded: std::sync::OnceLock<bytes::Bytes>,
+}
+
+impl CacheEvent {
+    /// The object as JSON (serialized once).
+    pub fn encoded(&self) -> &bytes::Bytes {
+        self.encoded
+            .get_or_init(|| serde_json::to_vec(&*self.object).unwrap_or_default().into())
+    }
 }
 
 #[derive(Default)]
@@ -161,6 +172,7 @@ impl ResourceCache {
                         object: o.clone(),
                         previous: None,
                         revision: st.revision,
+                        encoded: Default::default(),
                     })
                 })
                 .collect(),
@@ -209,6 +221,7 @@ impl ResourceCache {
                     object: obj,
                     previous,
                     revision: current.revision,
+                    encoded: Default::default(),
                 }
             }
             Change::Delete { previous, revision } => {
@@ -229,6 +242,7 @@ impl ResourceCache {
                     object: Arc::new(gone),
                     previous: Some(old),
                     revision,
+                    encoded: Default::default(),
                 }
             }
             Change::Progress(rev) => {
@@ -345,6 +359,7 @@ async fn feed(store: Store, cache: Arc<ResourceCache>, prefix: String, mut revis
                     object: Arc::new(Value::Null),
                     previous: None,
                     revision: rev,
+                    encoded: Default::default(),
                 }));
             }
             Err(err) => tracing::warn!(%prefix, %err, "watch cache: relist failed"),

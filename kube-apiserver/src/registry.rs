@@ -134,7 +134,28 @@ pub struct DeleteOptions {
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub kind: &'static str,
+    /// The object, unless it is `cached`'s, shared as stored.
     pub object: Value,
+    /// The watch cache's event, when the object is sent as stored (no conversion).
+    pub cached: Option<std::sync::Arc<CacheEvent>>,
+}
+
+impl WatchEvent {
+    pub fn new(kind: &'static str, object: Value) -> WatchEvent {
+        WatchEvent {
+            kind,
+            object,
+            cached: None,
+        }
+    }
+
+    /// The event's object.
+    pub fn object(&self) -> &Value {
+        match &self.cached {
+            Some(c) => &c.object,
+            None => &self.object,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -1489,12 +1510,7 @@ impl Registry {
             // Like upstream, a too-old resourceVersion is the stream's first event, not an
             // HTTP error: clients (client-go, kube-rs) relist on that event.
             Err(e) if e.code == 410 => {
-                let _ = tx
-                    .send(WatchEvent {
-                        kind: "ERROR",
-                        object: e.to_status(),
-                    })
-                    .await;
+                let _ = tx.send(WatchEvent::new("ERROR", e.to_status())).await;
                 return Ok(());
             }
             Err(e) => return Err(e),
@@ -1522,14 +1538,7 @@ impl Registry {
                         "annotations": {"k8s.io/initial-events-end": "true"},
                     },
                 });
-                if tx
-                    .send(WatchEvent {
-                        kind: "BOOKMARK",
-                        object: obj,
-                    })
-                    .await
-                    .is_err()
-                {
+                if tx.send(WatchEvent::new("BOOKMARK", obj)).await.is_err() {
                     return;
                 }
             }
@@ -1549,7 +1558,7 @@ impl Registry {
                         }
                         last = last.max(rev);
                         let obj = json!({"kind": r.kind, "apiVersion": r.api_version(), "metadata": {"resourceVersion": last.to_string()}});
-                        if tx.send(WatchEvent { kind: "BOOKMARK", object: obj }).await.is_err() { return; }
+                        if tx.send(WatchEvent::new("BOOKMARK", obj)).await.is_err() { return; }
                         continue;
                     }
                     _ = tx.closed() => return,
@@ -1561,12 +1570,7 @@ impl Registry {
                             "too old resource version: {last} (watcher fell {n} events behind)"
                         ))
                         .to_status();
-                        let _ = tx
-                            .send(WatchEvent {
-                                kind: "ERROR",
-                                object: status,
-                            })
-                            .await;
+                        let _ = tx.send(WatchEvent::new("ERROR", status)).await;
                         return;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
@@ -1577,12 +1581,7 @@ impl Registry {
                         e.revision
                     ))
                     .to_status();
-                    let _ = tx
-                        .send(WatchEvent {
-                            kind: "ERROR",
-                            object: status,
-                        })
-                        .await;
+                    let _ = tx.send(WatchEvent::new("ERROR", status)).await;
                     return;
                 }
                 if e.revision <= last || !e.key.starts_with(&prefix) {
@@ -1604,38 +1603,36 @@ impl Registry {
 /// selection is ADDED, one leaving it is DELETED (as upstream).
 fn transform(
     r: &Resource,
-    e: &CacheEvent,
+    e: &std::sync::Arc<CacheEvent>,
     filtered: bool,
     opts: &ListOptions,
 ) -> Option<WatchEvent> {
-    let obj = from_storage(r, (*e.object).clone());
+    let as_stored = e.object.get("apiVersion").and_then(Value::as_str)
+        == Some(r.api_version().as_str())
+        && e.object.get("kind").and_then(Value::as_str) == Some(r.kind);
+    let event = |kind: &'static str| {
+        if as_stored {
+            WatchEvent {
+                kind,
+                object: Value::Null,
+                cached: Some(e.clone()),
+            }
+        } else {
+            WatchEvent::new(kind, from_storage(r, (*e.object).clone()))
+        }
+    };
     if !filtered {
-        return Some(WatchEvent {
-            kind: e.kind,
-            object: obj,
-        });
+        return Some(event(e.kind));
     }
+    let now_in = matches(&e.object, opts);
     match e.kind {
-        "DELETED" => matches(&obj, opts).then_some(WatchEvent {
-            kind: "DELETED",
-            object: obj,
-        }),
+        "DELETED" => now_in.then(|| event("DELETED")),
         _ => {
-            let now_in = matches(&obj, opts);
             let was_in = e.previous.as_ref().is_some_and(|p| matches(p, opts));
             match (was_in, now_in) {
-                (true, true) => Some(WatchEvent {
-                    kind: "MODIFIED",
-                    object: obj,
-                }),
-                (false, true) => Some(WatchEvent {
-                    kind: "ADDED",
-                    object: obj,
-                }),
-                (true, false) => Some(WatchEvent {
-                    kind: "DELETED",
-                    object: obj,
-                }),
+                (true, true) => Some(event("MODIFIED")),
+                (false, true) => Some(event("ADDED")),
+                (true, false) => Some(event("DELETED")),
                 (false, false) => None,
             }
         }

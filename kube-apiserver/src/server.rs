@@ -83,6 +83,17 @@ impl AsRef<[u8]> for ArcBytes {
     }
 }
 
+/// One line of a watch stream: `{"type":"ADDED","object":{...}}` and a newline.
+fn watch_line(kind: &str, object: &[u8]) -> Bytes {
+    let mut line = Vec::with_capacity(object.len() + kind.len() + 24);
+    line.extend_from_slice(b"{\"type\":\"");
+    line.extend_from_slice(kind.as_bytes());
+    line.extend_from_slice(b"\",\"object\":");
+    line.extend_from_slice(object);
+    line.extend_from_slice(b"}\n");
+    Bytes::from(line)
+}
+
 fn error_response(e: &ApiError) -> Response<Body> {
     let mut resp = json_response(e.code, &e.to_status(), &[]);
     // As upstream: a Status asking the client to come back says when in `Retry-After` too.
@@ -857,41 +868,43 @@ impl ApiServer {
             let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
             let mut first = true;
             loop {
-                let next = match deadline {
-                    Some(d) => match tokio::time::timeout_at(d, rx.recv()).await {
-                        Ok(e) => e,
-                        Err(_) => return,
-                    },
-                    None => rx.recv().await,
+                // The client going away ends the watch at once, not at the next event.
+                let next = tokio::select! {
+                    e = rx.recv() => e,
+                    _ = out_tx.closed() => return,
+                    _ = async {
+                        match deadline {
+                            Some(d) => tokio::time::sleep_until(d).await,
+                            None => std::future::pending().await,
+                        }
+                    } => return,
                 };
                 let Some(ev) = next else { return };
-                let object = match output {
+                let line = match output {
                     Output::Table if ev.kind != "ERROR" && ev.kind != "BOOKMARK" => {
-                        let rev = ev
-                            .object
+                        let object = ev.object();
+                        let rev = object
                             .pointer("/metadata/resourceVersion")
                             .and_then(Value::as_str)
                             .unwrap_or("0")
                             .parse()
                             .unwrap_or(0);
-                        let mut t =
-                            table_of(r, std::slice::from_ref(&ev.object), &include, rev, None);
+                        let mut t = table_of(r, std::slice::from_ref(object), &include, rev, None);
                         if !first && let Some(m) = t.as_object_mut() {
                             m.remove("columnDefinitions");
                         }
                         first = false;
-                        t
+                        watch_line(ev.kind, &serde_json::to_vec(&t).unwrap_or_default())
                     }
-                    _ => ev.object,
+                    _ => match &ev.cached {
+                        // Serialized once for every watcher of this event.
+                        Some(c) => watch_line(ev.kind, c.encoded()),
+                        None => {
+                            watch_line(ev.kind, &serde_json::to_vec(&ev.object).unwrap_or_default())
+                        }
+                    },
                 };
-                let mut line = serde_json::to_vec(&json!({"type": ev.kind, "object": object}))
-                    .unwrap_or_default();
-                line.push(b'\n');
-                if out_tx
-                    .send(Ok(Frame::data(Bytes::from(line))))
-                    .await
-                    .is_err()
-                {
+                if out_tx.send(Ok(Frame::data(line))).await.is_err() {
                     return;
                 }
             }
@@ -1183,8 +1196,10 @@ pub async fn serve_https(
                 let user = user.clone();
                 async move { Ok::<_, Infallible>(server.handle(req, user).await) }
             });
-            let builder =
+            let mut builder =
                 hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            // upstream's --http2-max-streams-per-connection default: every watch is a stream.
+            builder.http2().max_concurrent_streams(1000);
             if let Err(err) = builder
                 .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
                 .await
