@@ -41,6 +41,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::gofmt::{self, Json};
+
 /// Non-CPU-utilization metric specs of an HPA served as `autoscaling/v1`.
 pub const HPA_METRICS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/metrics";
 /// All current metric statuses of an HPA served as `autoscaling/v1`.
@@ -1223,7 +1225,7 @@ fn is_rfc3339(s: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // JSON as Go's `encoding/json` writes typed structs: fields in declaration order, map keys
-// sorted, and `<`, `>`, `&`, U+2028, U+2029 escaped.
+// sorted, strings escaped as Go 1.22+ does ([`Json::Go`]).
 
 enum Go {
     Null,
@@ -1270,9 +1272,9 @@ impl Go {
     fn write(&self, out: &mut String) {
         match self {
             Go::Null => out.push_str("null"),
-            Go::Str(s) => go_string(s, out),
+            Go::Str(s) => gofmt::write_json_string(out, s, Json::Go),
             Go::Num(n) => out.push_str(&n.to_string()),
-            Go::Raw(v) => go_value(v, out),
+            Go::Raw(v) => gofmt::write_json(out, v, Json::Go),
             Go::Arr(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -1289,7 +1291,7 @@ impl Go {
                     if i > 0 {
                         out.push(',');
                     }
-                    go_string(key, out);
+                    gofmt::write_json_string(out, key, Json::Go);
                     out.push(':');
                     value.write(out);
                 }
@@ -1297,65 +1299,6 @@ impl Go {
             }
         }
     }
-}
-
-fn go_value(v: &Value, out: &mut String) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => go_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_value(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_string(key, out);
-                out.push(':');
-                go_value(&m[key], out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn go_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&') => {
-                let b = c as u32 as usize;
-                out.push_str("\\u00");
-                out.push(HEX[b >> 4] as char);
-                out.push(HEX[b & 0xf] as char);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 // ---------------------------------------------------------------------------------------------

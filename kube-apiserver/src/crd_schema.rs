@@ -55,9 +55,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use regex::Regex;
 use serde_json::{Map, Number, Value, json};
 
+use crate::gofmt::{self, Json, Num as GoNum, is_print, json_type, num as go_num, quote};
+#[cfg(test)]
+use crate::gofmt::{float_json as go_json_float, float_v as go_float};
 use crate::validation::{
     FieldError, FieldErrorKind, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain,
-    is_qualified_name, is_valid_label_value, quote,
+    is_qualified_name, is_valid_label_value,
 };
 
 type Obj = Map<String, Value>;
@@ -172,135 +175,12 @@ fn aggregate(errs: &[FieldError]) -> String {
 // Values as Go prints them. JSON numbers are Go int64 when they fit, float64 otherwise (as the
 // unstructured JSON decoder does).
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum GoNum {
-    Int(i64),
-    Float(f64),
-}
-
-fn go_num(n: &Number) -> GoNum {
-    match n.as_i64() {
-        Some(i) => GoNum::Int(i),
-        None => GoNum::Float(n.as_f64().unwrap_or(0.0)),
-    }
-}
-
-/// The shortest decimal digits of `f` (> 0) and the position of the decimal point.
-fn float_digits(f: f64) -> (String, i32) {
-    let s = format!("{:e}", f.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    (digits, exp + 1)
-}
-
-fn fmt_e(neg: bool, digits: &str, dp: i32) -> String {
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    s.push_str(&digits[..1]);
-    if digits.len() > 1 {
-        s.push('.');
-        s.push_str(&digits[1..]);
-    }
-    let exp = dp - 1;
-    s.push('e');
-    s.push(if exp < 0 { '-' } else { '+' });
-    let a = exp.unsigned_abs();
-    if a < 10 {
-        s.push('0');
-    }
-    s.push_str(&a.to_string());
-    s
-}
-
-fn fmt_f(neg: bool, digits: &str, dp: i32) -> String {
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    if dp <= 0 {
-        s.push_str("0.");
-        for _ in 0..(-dp) {
-            s.push('0');
-        }
-        s.push_str(digits);
-    } else {
-        let dpu = dp as usize;
-        if digits.len() <= dpu {
-            s.push_str(digits);
-            for _ in digits.len()..dpu {
-                s.push('0');
-            }
-        } else {
-            s.push_str(&digits[..dpu]);
-            s.push('.');
-            s.push_str(&digits[dpu..]);
-        }
-    }
-    s
-}
-
-fn special_float(f: f64) -> Option<String> {
-    if f.is_nan() {
-        Some("NaN".into())
-    } else if f.is_infinite() {
-        Some(if f > 0.0 { "+Inf" } else { "-Inf" }.into())
-    } else if f == 0.0 {
-        Some(if f.is_sign_negative() { "-0" } else { "0" }.into())
-    } else {
-        None
-    }
-}
-
-/// Go's `%v` of a float64 (strconv 'g', shortest).
-fn go_float(f: f64) -> String {
-    if let Some(s) = special_float(f) {
-        return s;
-    }
-    let (digits, dp) = float_digits(f);
-    let exp = dp - 1;
-    if !(-4..6).contains(&exp) {
-        fmt_e(f < 0.0, &digits, dp)
-    } else {
-        fmt_f(f < 0.0, &digits, dp)
-    }
-}
-
-/// encoding/json's rendering of a float64.
-fn go_json_float(f: f64) -> String {
-    if let Some(s) = special_float(f) {
-        return s;
-    }
-    let (digits, dp) = float_digits(f);
-    let a = f.abs();
-    if !(1e-6..1e21).contains(&a) {
-        let mut s = fmt_e(f < 0.0, &digits, dp);
-        let n = s.len();
-        let b = s.as_bytes();
-        if n >= 4 && b[n - 4] == b'e' && b[n - 3] == b'-' && b[n - 2] == b'0' {
-            s.remove(n - 2);
-        }
-        s
-    } else {
-        fmt_f(f < 0.0, &digits, dp)
-    }
-}
-
-fn go_num_string(n: &Number) -> String {
-    match go_num(n) {
-        GoNum::Int(i) => i.to_string(),
-        GoNum::Float(f) => go_float(f),
-    }
-}
-
 /// A value as upstream's `field.Error` prints its bad value: strings `%q`, numbers and booleans
 /// `%v`, null `null`, maps and slices `%#v`.
 fn render(v: &Value) -> String {
     match v {
         Value::String(s) => quote(s),
-        Value::Number(n) => go_num_string(n),
+        Value::Number(n) => go_num(n).to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".into(),
         other => render_sharp(other),
@@ -311,7 +191,7 @@ fn render(v: &Value) -> String {
 fn render_sharp(v: &Value) -> String {
     match v {
         Value::String(s) => quote(s),
-        Value::Number(n) => go_num_string(n),
+        Value::Number(n) => go_num(n).to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "interface {}(nil)".into(),
         Value::Array(a) => format!(
@@ -341,48 +221,9 @@ fn render_strings(v: Option<&[String]>) -> String {
     }
 }
 
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// encoding/json's `Marshal` of decoded JSON (keys sorted).
 fn go_json(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match go_num(n) {
-            GoNum::Int(i) => i.to_string(),
-            GoNum::Float(f) => go_json_float(f),
-        },
-        Value::String(s) => go_json_string(s),
-        Value::Array(a) => format!("[{}]", a.iter().map(go_json).collect::<Vec<_>>().join(",")),
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let items: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{}:{}", go_json_string(k), go_json(&m[*k])))
-                .collect();
-            format!("{{{}}}", items.join(","))
-        }
-    }
+    gofmt::json(v, Json::GoBefore122)
 }
 
 /// `reflect.DeepEqual` of two decoded JSON values: int64 and float64 differ.
@@ -398,17 +239,6 @@ fn go_deep_equal(a: &Value, b: &Value) -> bool {
                     .all(|(k, v)| y.get(k).is_some_and(|w| go_deep_equal(v, w)))
         }
         _ => a == b,
-    }
-}
-
-fn json_type_name(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(_) => "bool".into(),
-        Value::Number(_) => "number".into(),
-        Value::String(_) => "string".into(),
-        Value::Array(_) => "array".into(),
-        Value::Object(_) => "object".into(),
     }
 }
 
@@ -752,7 +582,7 @@ fn parse_node(v: &Value) -> Result<Structural, String> {
     if !v.is_object() {
         return Err(format!(
             "json: cannot unmarshal {} into Go value of type apiextensions.JSONSchemaProps",
-            json_type_name(v)
+            json_type(v)
         ));
     }
     if let Some(msg) = unsupported_field(v) {
@@ -1706,13 +1536,6 @@ fn num_value(n: GoNum) -> Value {
     }
 }
 
-fn num_string(n: GoNum) -> String {
-    match n {
-        GoNum::Int(i) => i.to_string(),
-        GoNum::Float(f) => go_float(f),
-    }
-}
-
 fn number_validate(s: &Structural, n: GoNum, path: &str) -> KRes {
     let data = num_value(n);
     let mut res = KRes::default();
@@ -1730,7 +1553,7 @@ fn number_validate(s: &Structural, n: GoNum, path: &str) -> KRes {
             code,
             path,
             Some(data.clone()),
-            format!("{path} in body should be {rel} {}", num_string(bound)),
+            format!("{path} in body should be {rel} {bound}"),
         )
     };
     let positive_err = |factor: GoNum| {
@@ -1738,10 +1561,7 @@ fn number_validate(s: &Structural, n: GoNum, path: &str) -> KRes {
             Code::MultipleOfMustBePositive,
             path,
             Some(num_value(factor)),
-            format!(
-                "factor MultipleOf declared for {path} must be positive: {}",
-                num_string(factor)
-            ),
+            format!("factor MultipleOf declared for {path} must be positive: {factor}"),
         )
     };
     let multiple_err = |factor: GoNum| {
@@ -1749,10 +1569,7 @@ fn number_validate(s: &Structural, n: GoNum, path: &str) -> KRes {
             Code::MultipleOf,
             path,
             Some(data.clone()),
-            format!(
-                "{path} in body should be a multiple of {}",
-                num_string(factor)
-            ),
+            format!("{path} in body should be a multiple of {factor}"),
         )
     };
     match n {
@@ -3325,7 +3142,7 @@ fn meta_type_error(jt: &str, field: &str, go_type: &str) -> String {
 fn json_type_for_error(v: &Value, want_int: bool) -> String {
     match v {
         Value::Number(n) if want_int => format!("number {n}"),
-        other => json_type_name(other),
+        other => json_type(other).to_string(),
     }
 }
 
@@ -3338,7 +3155,7 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type v1.ObjectMeta",
-                json_type_name(other)
+                json_type(other)
             ));
         }
     };
@@ -3361,12 +3178,12 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
         match k.as_str() {
             "name" | "generateName" | "namespace" | "selfLink" | "resourceVersion" => {
                 if !val.is_string() {
-                    fail(meta_type_error(&json_type_name(val), &f, "string"));
+                    fail(meta_type_error(json_type(val), &f, "string"));
                 }
             }
             "uid" => {
                 if !val.is_string() {
-                    fail(meta_type_error(&json_type_name(val), &f, "types.UID"));
+                    fail(meta_type_error(json_type(val), &f, "types.UID"));
                 }
             }
             "generation" | "deletionGracePeriodSeconds" => {
@@ -3382,7 +3199,7 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
                 if !val.is_string() {
                     fail(format!(
                         "json: cannot unmarshal {} into Go value of type string",
-                        json_type_name(val)
+                        json_type(val)
                     ));
                 }
             }
@@ -3390,25 +3207,21 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
                 Some(mm) => {
                     for x in mm.values() {
                         if !x.is_null() && !x.is_string() {
-                            fail(meta_type_error(&json_type_name(x), &f, "string"));
+                            fail(meta_type_error(json_type(x), &f, "string"));
                         }
                     }
                 }
-                None => fail(meta_type_error(
-                    &json_type_name(val),
-                    &f,
-                    "map[string]string",
-                )),
+                None => fail(meta_type_error(json_type(val), &f, "map[string]string")),
             },
             "finalizers" => match val.as_array() {
                 Some(a) => {
                     for x in a {
                         if !x.is_null() && !x.is_string() {
-                            fail(meta_type_error(&json_type_name(x), &f, "string"));
+                            fail(meta_type_error(json_type(x), &f, "string"));
                         }
                     }
                 }
-                None => fail(meta_type_error(&json_type_name(val), &f, "[]string")),
+                None => fail(meta_type_error(json_type(val), &f, "[]string")),
             },
             "ownerReferences" | "managedFields" => {
                 let (go_type, strct, fields): (&str, &str, &[(&str, &str)]) =
@@ -3441,13 +3254,13 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
                         )
                     };
                 let Some(items) = val.as_array() else {
-                    fail(meta_type_error(&json_type_name(val), &f, go_type));
+                    fail(meta_type_error(json_type(val), &f, go_type));
                     continue;
                 };
                 for (i, item) in items.iter().enumerate() {
                     let Some(im) = item.as_object() else {
                         if !item.is_null() {
-                            fail(meta_type_error(&json_type_name(item), &f, &go_type[2..]));
+                            fail(meta_type_error(json_type(item), &f, &go_type[2..]));
                         }
                         continue;
                     };
@@ -3457,19 +3270,19 @@ fn decode_object_meta(v: &Value) -> Result<Vec<String>, String> {
                             None => unknown.push(format!("{k}[{i}].{ik}")),
                             Some(_) if iv.is_null() => {}
                             Some((_, "bool")) if !iv.is_boolean() => fail(meta_type_error(
-                                &json_type_name(iv),
+                                json_type(iv),
                                 &format!("{strct}.{k}.{ik}"),
                                 "bool",
                             )),
                             Some((_, "time")) if !iv.is_string() => fail(format!(
                                 "json: cannot unmarshal {} into Go value of type string",
-                                json_type_name(iv)
+                                json_type(iv)
                             )),
                             Some((_, t))
                                 if !matches!(*t, "bool" | "time" | "any") && !iv.is_string() =>
                             {
                                 fail(meta_type_error(
-                                    &json_type_name(iv),
+                                    json_type(iv),
                                     &format!("{strct}.{k}.{ik}"),
                                     t,
                                 ))
@@ -4142,7 +3955,7 @@ pub fn validate_type_meta(obj: &Value, group: &str, version: &str, kind: &str) -
 fn go_plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => go_num_string(n),
+        Value::Number(n) => go_num(n).to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "<nil>".into(),
         Value::Array(a) => format!("[{}]", a.iter().map(go_plain).collect::<Vec<_>>().join(" ")),
@@ -4667,14 +4480,6 @@ fn validate_enum_strings(
     if !accepted.contains(&value) {
         errs.push(not_supported(p, quote(value), accepted));
     }
-}
-
-/// unicode.IsPrint, approximately.
-fn is_print(c: char) -> bool {
-    c == ' '
-        || !(c.is_control()
-            || c.is_whitespace()
-            || matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'))
 }
 
 fn deprecation_errors(deprecated: bool, warning: Option<&Value>) -> Vec<String> {

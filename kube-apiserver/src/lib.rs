@@ -5,7 +5,7 @@
 //! [`discovery`], [`tls`], and pure modules with no IO: [`resources`] (what is served),
 //! [`scheme`] (typed decoding through k8s-openapi), [`conversion`], [`managed_fields`]
 //! (server-side apply), [`defaults`], [`validation`], [`patch`],
-//! [`selectors`], [`table`].
+//! [`selectors`], [`table`], and [`gofmt`] (values as Go's `fmt` and JSON encoders print them).
 //!
 //! It does not schedule, reconcile or run anything: controllers, the scheduler and kubelets
 //! are clients of this server.
@@ -18,6 +18,7 @@ pub mod crd_schema;
 pub mod defaults;
 pub mod discovery;
 pub mod error;
+pub mod gofmt;
 pub mod managed_fields;
 pub mod metrics;
 pub mod openapi;

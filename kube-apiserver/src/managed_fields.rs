@@ -32,6 +32,8 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::gofmt::{self, Json, Num, is_print, num, quote_graphic};
+
 /// Upstream `DefaultMaxUpdateManagers`: Update managers beyond this are merged into buckets.
 pub const MAX_UPDATE_MANAGERS: usize = 10;
 /// Name of the bucket that collects the oldest Update managers beyond [`MAX_UPDATE_MANAGERS`].
@@ -50,25 +52,6 @@ const CURRENT_OPERATION: &str = "current-operation";
 // ---------------------------------------------------------------------------------------------
 // Values: upstream `value.Equals`, `value.Compare`, `value.ToString` and JSON writing.
 // ---------------------------------------------------------------------------------------------
-
-enum Num {
-    Int(i64),
-    Float(f64),
-}
-
-fn num(n: &Number) -> Num {
-    match n.as_i64() {
-        Some(i) => Num::Int(i),
-        None => Num::Float(n.as_f64().unwrap_or(0.0)),
-    }
-}
-
-fn num_f64(n: &Num) -> f64 {
-    match n {
-        Num::Int(i) => *i as f64,
-        Num::Float(f) => *f,
-    }
-}
 
 fn float_cmp(l: f64, r: f64) -> Ordering {
     l.partial_cmp(&r).unwrap_or(Ordering::Equal)
@@ -91,7 +74,7 @@ fn value_cmp(l: &Value, r: &Value) -> Ordering {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => match (num(a), num(b)) {
             (Num::Int(x), Num::Int(y)) => x.cmp(&y),
-            (x, y) => float_cmp(num_f64(&x), num_f64(&y)),
+            (x, y) => float_cmp(x.as_f64(), y.as_f64()),
         },
         (Value::String(a), Value::String(b)) => a.as_bytes().cmp(b.as_bytes()),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
@@ -131,7 +114,7 @@ fn value_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => match (num(a), num(b)) {
             (Num::Int(x), Num::Int(y)) => x == y,
-            (x, y) => num_f64(&x) == num_f64(&y),
+            (x, y) => x.as_f64() == y.as_f64(),
         },
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| value_eq(x, y))
@@ -145,99 +128,18 @@ fn value_eq(l: &Value, r: &Value) -> bool {
     }
 }
 
-/// Go's `%q` (`strconv.Quote`).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if go_is_print(c) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint`: graphic characters and the ASCII space.
-fn go_is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32, 0xAD | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF)
-}
-
-/// Digits and decimal exponent of the shortest representation of a finite `f` (`d.ddd × 10^e`).
-fn float_digits(f: f64) -> (String, i32) {
-    let s = format!("{:e}", f.abs());
-    let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    (digits, exp.parse().unwrap_or(0))
-}
-
-/// Go's `strconv.FormatFloat(f, 'e', -1, 64)` from shortest digits.
-fn go_float_e(f: f64, digits: &str, exp: i32) -> String {
-    let sign = if f < 0.0 { "-" } else { "" };
-    let (first, rest) = digits.split_at(1.min(digits.len()));
-    let frac = if rest.is_empty() {
-        String::new()
-    } else {
-        format!(".{rest}")
-    };
-    let esign = if exp < 0 { '-' } else { '+' };
-    format!("{sign}{first}{frac}e{esign}{:02}", exp.abs())
-}
-
-/// Go's `fmt` `%v` of a float64 (`%g`, shortest: exponent form below 1e-4 and from 1e6).
-fn go_float_v(f: f64) -> String {
-    if f == 0.0 {
-        return "0".into();
-    }
-    let (digits, exp) = float_digits(f);
-    if !(-4..6).contains(&exp) {
-        go_float_e(f, &digits, exp)
-    } else {
-        format!("{f}")
-    }
-}
-
-/// Go's `encoding/json` float64 encoding: `'f'` in [1e-6, 1e21), `'e'` (with `e-7`) outside.
-fn go_float_json(f: f64) -> String {
-    let a = f.abs();
-    if a != 0.0 && !(1e-6..1e21).contains(&a) {
-        let (digits, exp) = float_digits(f);
-        let s = go_float_e(f, &digits, exp);
-        // encoding/json cleans up e-09 to e-9.
-        s.replacen("e-0", "e-", 1)
-    } else {
-        format!("{f}")
-    }
-}
-
 /// Upstream `value.ToString` (used in path strings such as `[name="c"]`).
 fn value_to_string(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => match num(n) {
-            Num::Int(i) => i.to_string(),
-            Num::Float(f) => go_float_v(f),
+            // The pattern matches -0.0 too: Go's `%v` prints it `-0`, this writes `0` as it always
+            // has.
+            Num::Float(0.0) => "0".into(),
+            n => n.to_string(),
         },
-        Value::String(s) => go_quote(s),
+        Value::String(s) => quote_graphic(s),
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().map(value_to_string).collect();
             format!("[{}]", parts.join(","))
@@ -250,106 +152,10 @@ fn value_to_string(v: &Value) -> String {
     }
 }
 
-/// A JSON string as json-iterator writes it in `fieldsV1` (no HTML escaping, `\u00XX` for
-/// control characters other than `\n`, `\r`, `\t`).
-fn write_jsoniter_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u00{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// A JSON value as upstream writes it inside `k:` and `v:` path elements.
-fn write_jsoniter_value(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match num(n) {
-            Num::Int(i) => out.push_str(&i.to_string()),
-            Num::Float(f) => out.push_str(&go_float_json(f)),
-        },
-        Value::String(s) => write_jsoniter_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_jsoniter_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_jsoniter_string(out, k);
-                out.push(':');
-                write_jsoniter_value(out, &m[k.as_str()]);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Go `encoding/json` string escaping (HTML-safe), as in manager identifiers and annotations.
-fn go_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go `encoding/json` of an unstructured value: keys sorted, HTML-safe strings.
+/// Go `encoding/json` of an unstructured value: keys sorted, HTML-safe strings (escaped as
+/// before Go 1.22).
 fn go_json(v: &Value) -> String {
-    match v {
-        Value::String(s) => go_json_string(s),
-        Value::Number(n) => match num(n) {
-            Num::Int(i) => i.to_string(),
-            Num::Float(f) => go_float_json(f),
-        },
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(go_json).collect();
-            format!("[{}]", parts.join(","))
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys
-                .into_iter()
-                .map(|k| format!("{}:{}", go_json_string(k), go_json(&m[k.as_str()])))
-                .collect();
-            format!("{{{}}}", parts.join(","))
-        }
-        other => other.to_string(),
-    }
+    gofmt::json(v, Json::GoBefore122)
 }
 
 /// Numbers read back from `fieldsV1` are float64 upstream (json-iterator's `Read`).
@@ -446,15 +252,15 @@ impl PathElement {
                     if i > 0 {
                         out.push(',');
                     }
-                    write_jsoniter_string(&mut out, name);
+                    gofmt::write_json_string(&mut out, name, Json::Jsoniter);
                     out.push(':');
-                    write_jsoniter_value(&mut out, value);
+                    gofmt::write_json(&mut out, value, Json::Jsoniter);
                 }
                 out.push('}');
             }
             PathElement::Value(value) => {
                 out.push_str("v:");
-                write_jsoniter_value(&mut out, value);
+                gofmt::write_json(&mut out, value, Json::Jsoniter);
             }
             PathElement::Index(i) => {
                 out.push_str("i:");
@@ -491,7 +297,7 @@ impl PathElement {
             b'i' => rest
                 .parse::<i64>()
                 .map(|i| Some(PathElement::Index(i)))
-                .map_err(|e| format!("strconv.Atoi: parsing {}: {e}", go_quote(rest))),
+                .map_err(|e| format!("strconv.Atoi: parsing {}: {e}", quote_graphic(rest))),
             _ => Ok(None),
         }
     }
@@ -772,7 +578,7 @@ impl Set {
                 out.push(',');
             }
             first = false;
-            write_jsoniter_string(out, &pe.serialize());
+            gofmt::write_json_string(out, &pe.serialize(), Json::Jsoniter);
             out.push(':');
             match body {
                 Entry::Leaf => out.push_str("{}"),
@@ -1293,7 +1099,7 @@ impl Engine<'_> {
                     } else {
                         return Err(format!(
                             "associative list with keys has an element that omits key field {} (and doesn't have default value)",
-                            go_quote(k)
+                            quote_graphic(k)
                         ));
                     }
                 }
@@ -1935,7 +1741,10 @@ impl ManagerId {
             ("subresource", &self.subresource),
         ] {
             if !v.is_empty() {
-                parts.push(format!("\"{name}\":{}", go_json_string(v)));
+                parts.push(format!(
+                    "\"{name}\":{}",
+                    gofmt::json_string(v, Json::GoBefore122)
+                ));
             }
         }
         format!("{{{}}}", parts.join(","))
@@ -1943,9 +1752,9 @@ impl ManagerId {
 
     /// Upstream `printManager`.
     fn describe(&self) -> String {
-        let mut s = go_quote(&self.manager);
+        let mut s = quote_graphic(&self.manager);
         if !self.subresource.is_empty() {
-            s = format!("{s} with subresource {}", go_quote(&self.subresource));
+            s = format!("{s} with subresource {}", quote_graphic(&self.subresource));
         }
         if self.operation == "Update" {
             s = format!("{s} using {}", self.api_version);
@@ -2012,7 +1821,7 @@ impl Managed {
                 other => {
                     return Err(format!(
                         "invalid fieldsType {} in managed fields entry {i}",
-                        go_quote(other)
+                        quote_graphic(other)
                     ));
                 }
             }
@@ -2361,7 +2170,7 @@ impl Conflict {
 
 fn describe_manager_key(key: &str) -> String {
     let Ok(Value::Object(m)) = serde_json::from_str::<Value>(key) else {
-        return go_quote(key);
+        return quote_graphic(key);
     };
     let s = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let id = ManagerId {
@@ -2596,7 +2405,7 @@ impl Operation<'_> {
 pub fn manager_from_user_agent(user_agent: &str) -> String {
     let prefix = user_agent.split('/').next().unwrap_or("");
     let mut out = String::new();
-    for c in prefix.chars().filter(|c| go_is_print(*c)) {
+    for c in prefix.chars().filter(|c| is_print(*c)) {
         if out.len() + c.len_utf8() > FIELD_MANAGER_MAX_LENGTH {
             break;
         }

@@ -18,6 +18,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::gofmt::json_type;
+
 type Object = Map<String, Value>;
 
 /// Upstream's cap on the number of operations in one JSON patch (`maxJSONPatchOperations`).
@@ -1348,18 +1350,6 @@ fn json_eq(a: &Value, b: &Value) -> bool {
                     .all(|(key, x)| y.get(key).is_some_and(|y| json_eq(x, y)))
         }
         _ => a == b,
-    }
-}
-
-/// The JSON type name Go's `encoding/json` uses in its errors.
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::gofmt::{json_type, quote as go_quote};
+
 // ---------------------------------------------------------------------------------------------
 // Label selectors
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +282,7 @@ pub fn label_selector_from_json(v: &Value) -> Result<LabelSelector, String> {
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type v1.LabelSelector",
-                json_kind(other)
+                json_type(other)
             ));
         }
     };
@@ -292,7 +294,7 @@ pub fn label_selector_from_json(v: &Value) -> Result<LabelSelector, String> {
                 let Some(v) = v.as_str() else {
                     return Err(format!(
                         "json: cannot unmarshal {} into Go struct field LabelSelector.matchLabels of type string",
-                        json_kind(v)
+                        json_type(v)
                     ));
                 };
                 requirements.push(Requirement::new(k, Operator::Equals, vec![v.to_string()])?);
@@ -301,7 +303,7 @@ pub fn label_selector_from_json(v: &Value) -> Result<LabelSelector, String> {
         Some(other) => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go struct field LabelSelector.matchLabels of type map[string]string",
-                json_kind(other)
+                json_type(other)
             ));
         }
     }
@@ -315,7 +317,7 @@ pub fn label_selector_from_json(v: &Value) -> Result<LabelSelector, String> {
         Some(other) => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go struct field LabelSelector.matchExpressions of type []v1.LabelSelectorRequirement",
-                json_kind(other)
+                json_type(other)
             ));
         }
     }
@@ -333,14 +335,14 @@ fn requirement_from_expression(expr: &Value) -> Result<Requirement, String> {
             Some(Value::String(s)) => Ok(s.clone()),
             Some(other) => Err(format!(
                 "json: cannot unmarshal {} into Go struct field LabelSelectorRequirement.matchExpressions.{name} of type string",
-                json_kind(other)
+                json_type(other)
             )),
         }
     };
     if !expr.is_object() && !expr.is_null() {
         return Err(format!(
             "json: cannot unmarshal {} into Go struct field LabelSelector.matchExpressions of type v1.LabelSelectorRequirement",
-            json_kind(expr)
+            json_type(expr)
         ));
     }
     let key = field_str("key")?;
@@ -356,7 +358,7 @@ fn requirement_from_expression(expr: &Value) -> Result<Requirement, String> {
                     other => {
                         return Err(format!(
                             "json: cannot unmarshal {} into Go struct field LabelSelectorRequirement.matchExpressions.values of type string",
-                            json_kind(other)
+                            json_type(other)
                         ));
                     }
                 }
@@ -365,7 +367,7 @@ fn requirement_from_expression(expr: &Value) -> Result<Requirement, String> {
         Some(other) => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go struct field LabelSelectorRequirement.matchExpressions.values of type []string",
-                json_kind(other)
+                json_type(other)
             ));
         }
     }
@@ -382,17 +384,6 @@ fn requirement_from_expression(expr: &Value) -> Result<Requirement, String> {
         }
     };
     Requirement::new(&key, op, values)
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// Upstream `NewRequirement` without a field path (the parser passes none either), so errors
@@ -498,38 +489,6 @@ pub fn label_key_errors(value: &str) -> Vec<String> {
 /// Upstream `IsValidLabelValue`: the error strings (empty when valid).
 pub fn label_value_errors(value: &str) -> Vec<String> {
     crate::validation::is_valid_label_value(value)
-}
-
-/// Go's `%q` (strconv.Quote) for the strings that appear in upstream's messages.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Go's `%#v` of a `[]string`.
