@@ -202,7 +202,7 @@ async fn bootstrap(registry: &Registry, advertise: &str, port: u16) -> anyhow::R
     {
         Ok(_) => {}
         Err(e) if e.code == 409 => {
-            registry
+            if let Err(e) = registry
                 .update(
                     endpoints,
                     Some("default"),
@@ -211,9 +211,14 @@ async fn bootstrap(registry: &Registry, advertise: &str, port: u16) -> anyhow::R
                     None,
                     &WriteOptions::default(),
                 )
-                .await?;
+                .await
+            {
+                // As upstream's endpoint reconciler: an address Endpoints may not hold (a
+                // loopback --advertise-address) is logged, and the server serves on.
+                tracing::warn!(%e, "unable to sync the kubernetes service endpoints");
+            }
         }
-        Err(e) => anyhow::bail!("create the kubernetes endpoints: {e}"),
+        Err(e) => tracing::warn!(%e, "unable to create the kubernetes service endpoints"),
     }
     Ok(())
 }
