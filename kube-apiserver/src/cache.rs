@@ -31,22 +31,43 @@ pub struct CacheEvent {
     pub object: Arc<Value>,
     pub previous: Option<Arc<Value>>,
     pub revision: i64,
-    /// `object` as JSON, made by the first watcher that sends it as stored, then shared by
-    /// every other: a thousand watchers serialize an event once.
-    pub encoded: std::sync::OnceLock<bytes::Bytes>,
+    /// `object` as JSON, made by the first watcher or list that sends it as stored, then
+    /// shared by every other (and by the cache entry of the object): a thousand watchers
+    /// serialize an event once, and lists are the concatenation of their items' JSON.
+    pub encoded: Encoded,
+}
+
+/// An object's JSON, made once on first use.
+pub type Encoded = Arc<std::sync::OnceLock<bytes::Bytes>>;
+
+/// A current object of the cache.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub object: Arc<Value>,
+    pub encoded: Encoded,
+}
+
+impl Entry {
+    /// The object as JSON (serialized once).
+    pub fn encoded(&self) -> &bytes::Bytes {
+        encode_once(&self.encoded, &self.object)
+    }
+}
+
+fn encode_once<'a>(encoded: &'a Encoded, object: &Value) -> &'a bytes::Bytes {
+    encoded.get_or_init(|| serde_json::to_vec(object).unwrap_or_default().into())
 }
 
 impl CacheEvent {
     /// The object as JSON (serialized once).
     pub fn encoded(&self) -> &bytes::Bytes {
-        self.encoded
-            .get_or_init(|| serde_json::to_vec(&*self.object).unwrap_or_default().into())
+        encode_once(&self.encoded, &self.object)
     }
 }
 
 #[derive(Default)]
 struct State {
-    objects: BTreeMap<String, Arc<Value>>,
+    objects: BTreeMap<String, Entry>,
     revision: i64,
     history: VecDeque<Arc<CacheEvent>>,
     /// The history holds every event after this revision.
@@ -145,7 +166,7 @@ impl ResourceCache {
     }
 
     /// The objects under `prefix` (in key order) and the revision they are current at.
-    pub fn snapshot(&self, prefix: &str) -> (Vec<(String, Arc<Value>)>, i64) {
+    pub fn snapshot(&self, prefix: &str) -> (Vec<(String, Entry)>, i64) {
         let st = self.read();
         let items = st
             .objects
@@ -169,10 +190,10 @@ impl ResourceCache {
                     Arc::new(CacheEvent {
                         kind: "ADDED",
                         key: k.clone(),
-                        object: o.clone(),
+                        object: o.object.clone(),
                         previous: None,
                         revision: st.revision,
-                        encoded: Default::default(),
+                        encoded: o.encoded.clone(),
                     })
                 })
                 .collect(),
@@ -208,8 +229,11 @@ impl ResourceCache {
                 let Some(obj) = decode(r, &current) else {
                     return;
                 };
-                let obj = Arc::new(obj);
-                let previous = st.objects.insert(current.key.clone(), obj.clone());
+                let entry = Entry {
+                    object: Arc::new(obj),
+                    encoded: Encoded::default(),
+                };
+                let previous = st.objects.insert(current.key.clone(), entry.clone());
                 st.revision = st.revision.max(current.revision);
                 CacheEvent {
                     kind: if previous.is_some() {
@@ -218,10 +242,10 @@ impl ResourceCache {
                         "ADDED"
                     },
                     key: current.key,
-                    object: obj,
-                    previous,
+                    object: entry.object,
+                    previous: previous.map(|p| p.object),
                     revision: current.revision,
-                    encoded: Default::default(),
+                    encoded: entry.encoded,
                 }
             }
             Change::Delete { previous, revision } => {
@@ -229,6 +253,7 @@ impl ResourceCache {
                     return;
                 };
                 st.revision = st.revision.max(revision);
+                let old = old.object;
                 let mut gone = (*old).clone();
                 if let Some(m) = gone.get_mut("metadata").and_then(Value::as_object_mut) {
                     m.insert(
@@ -266,7 +291,7 @@ impl ResourceCache {
     }
 
     /// Replace the whole state by a fresh list (at start, and when the store watch broke).
-    fn reset(&self, objects: BTreeMap<String, Arc<Value>>, revision: i64) {
+    fn reset(&self, objects: BTreeMap<String, Entry>, revision: i64) {
         let mut st = self.write();
         st.objects = objects;
         st.revision = revision;
@@ -325,7 +350,15 @@ async fn fill(store: &Store, cache: &ResourceCache, prefix: &str) -> ApiResult<i
     let objects = page
         .items
         .iter()
-        .filter_map(|s| decode(cache.resource, s).map(|o| (s.key.clone(), Arc::new(o))))
+        .filter_map(|s| {
+            decode(cache.resource, s).map(|o| {
+                let entry = Entry {
+                    object: Arc::new(o),
+                    encoded: Encoded::default(),
+                };
+                (s.key.clone(), entry)
+            })
+        })
         .collect();
     cache.reset(objects, page.revision);
     Ok(page.revision)

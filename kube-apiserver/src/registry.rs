@@ -41,6 +41,30 @@ impl FieldValidation {
     }
 }
 
+/// One object of a list: the watch cache's, shared as stored, or one of the list's own.
+#[derive(Debug, Clone)]
+pub enum ListItem {
+    Owned(Value),
+    Cached(crate::cache::Entry),
+}
+
+impl ListItem {
+    pub fn object(&self) -> &Value {
+        match self {
+            ListItem::Owned(v) => v,
+            ListItem::Cached(e) => &e.object,
+        }
+    }
+
+    /// The object as the list's resource serves it.
+    pub fn into_value(self, r: &Resource) -> Value {
+        match self {
+            ListItem::Owned(v) => v,
+            ListItem::Cached(e) => from_storage(r, (*e.object).clone()),
+        }
+    }
+}
+
 /// Per-request options of a write.
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
@@ -1307,6 +1331,19 @@ impl Registry {
         namespace: Option<&str>,
         opts: &ListOptions,
     ) -> ApiResult<(Vec<Value>, i64, Option<String>, i64)> {
+        let (items, rev, cont, remaining) = self.list_items(r, namespace, opts).await?;
+        let items = items.into_iter().map(|i| i.into_value(r)).collect();
+        Ok((items, rev, cont, remaining))
+    }
+
+    /// [`Registry::list`], with the objects of the watch cache shared rather than copied
+    /// (what the server sends to clients).
+    pub async fn list_items(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        opts: &ListOptions,
+    ) -> ApiResult<(Vec<ListItem>, i64, Option<String>, i64)> {
         let prefix = match namespace.filter(|_| r.namespaced) {
             Some(ns) => format!("{}{ns}/", r.key_prefix()),
             None => r.key_prefix(),
@@ -1363,7 +1400,7 @@ impl Registry {
                 if filtered && !matches(&obj, opts) {
                     continue;
                 }
-                items.push(obj);
+                items.push(ListItem::Owned(obj));
             }
             if page.remaining == 0 || last_key.is_none() {
                 return Ok((items, list_rev, None, 0));
@@ -1395,7 +1432,7 @@ impl Registry {
         prefix: &str,
         opts: &ListOptions,
         filtered: bool,
-    ) -> ApiResult<Option<(Vec<Value>, i64, Option<String>, i64)>> {
+    ) -> ApiResult<Option<(Vec<ListItem>, i64, Option<String>, i64)>> {
         let wanted =
             match opts.resource_version.as_deref() {
                 None if !self.consistent_list_from_cache => return Ok(None),
@@ -1429,13 +1466,21 @@ impl Registry {
         let mut items = Vec::new();
         let mut last_key = None;
         let mut taken = 0;
+        let api_version = r.api_version();
         for (_, o) in &objects {
             taken += 1;
-            let obj = from_storage(r, (**o).clone());
-            if filtered && !matches(&obj, opts) {
+            let as_stored = o.object.get("apiVersion").and_then(Value::as_str)
+                == Some(api_version.as_str())
+                && o.object.get("kind").and_then(Value::as_str) == Some(r.kind);
+            let item = if as_stored {
+                ListItem::Cached(o.clone())
+            } else {
+                ListItem::Owned(from_storage(r, (*o.object).clone()))
+            };
+            if filtered && !matches(item.object(), opts) {
                 continue;
             }
-            items.push(obj);
+            items.push(item);
             if limit > 0 && items.len() >= limit {
                 last_key = Some(taken);
                 break;

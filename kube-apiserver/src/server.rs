@@ -428,6 +428,52 @@ fn list_object(
     json!({"kind": format!("{}List", r.kind), "apiVersion": r.api_version(), "metadata": md, "items": items})
 }
 
+/// A list as JSON, written piece by piece: the watch cache's objects are sent as the JSON
+/// they were serialized to once, not copied and serialized per request.
+fn list_response(
+    r: &Resource,
+    items: Vec<crate::registry::ListItem>,
+    rev: i64,
+    cont: Option<String>,
+    remaining: i64,
+) -> Response<Body> {
+    let mut md = json!({"resourceVersion": rev.to_string()});
+    if let Some(c) = cont {
+        md["continue"] = json!(c);
+        if remaining > 0 {
+            md["remainingItemCount"] = json!(remaining);
+        }
+    }
+    let head =
+        json!({"kind": format!("{}List", r.kind), "apiVersion": r.api_version(), "metadata": md});
+    let mut out = serde_json::to_vec(&head).unwrap_or_default();
+    // Replace the closing brace by the items.
+    out.pop();
+    out.extend_from_slice(b",\"items\":[");
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match item {
+            crate::registry::ListItem::Cached(e) => out.extend_from_slice(e.encoded()),
+            crate::registry::ListItem::Owned(mut o) => {
+                if let Some(m) = o.as_object_mut() {
+                    m.remove("apiVersion");
+                    m.remove("kind");
+                }
+                let _ = serde_json::to_writer(&mut out, &o);
+            }
+        }
+    }
+    out.extend_from_slice(b"]}");
+    let mut resp = Response::new(full(out));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
 fn table_of(
     r: &Resource,
     objects: &[Value],
@@ -640,18 +686,22 @@ impl ApiServer {
                 if watch {
                     return self.serve_watch(r, ns, &q, opts, output).await;
                 }
-                let (items, rev, cont, remaining) = self.registry.list(r, ns, &opts).await?;
-                let doc = match output {
-                    Output::Table => table_of(
-                        r,
-                        &items,
-                        q.get("includeObject").map_or("Metadata", String::as_str),
-                        rev,
-                        cont,
-                    ),
-                    Output::Object => list_object(r, items, rev, cont, remaining),
-                };
-                Ok(json_response(200, &doc, &[]))
+                let (items, rev, cont, remaining) = self.registry.list_items(r, ns, &opts).await?;
+                match output {
+                    Output::Table => {
+                        let items: Vec<Value> =
+                            items.into_iter().map(|i| i.into_value(r)).collect();
+                        let doc = table_of(
+                            r,
+                            &items,
+                            q.get("includeObject").map_or("Metadata", String::as_str),
+                            rev,
+                            cont,
+                        );
+                        Ok(json_response(200, &doc, &[]))
+                    }
+                    Output::Object => Ok(list_response(r, items, rev, cont, remaining)),
+                }
             }
             (&Method::GET, Some(name), None | Some("status")) => {
                 let output = output_of(&req)?;
