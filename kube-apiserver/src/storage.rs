@@ -147,18 +147,23 @@ impl Store {
         unreachable!()
     }
 
-    pub async fn get(&self, key: &str) -> ApiResult<Option<Stored>> {
-        let req = RangeRequest {
-            key: key.as_bytes().to_vec(),
-            ..Default::default()
-        };
-        let resp = self
+    /// One Range request, retried while the store is unavailable.
+    async fn range(&self, req: RangeRequest) -> ApiResult<proto::etcdserverpb::RangeResponse> {
+        Ok(self
             .retry(|mut kv| {
                 let req = req.clone();
                 async move { kv.range(req).await }
             })
             .await?
-            .into_inner();
+            .into_inner())
+    }
+
+    pub async fn get(&self, key: &str) -> ApiResult<Option<Stored>> {
+        let req = RangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        };
+        let resp = self.range(req).await?;
         Ok(resp.kvs.into_iter().next().map(|kv| Stored {
             key: key.to_string(),
             value: kv.value,
@@ -190,13 +195,7 @@ impl Store {
             revision,
             ..Default::default()
         };
-        let resp = self
-            .retry(|mut kv| {
-                let req = req.clone();
-                async move { kv.range(req).await }
-            })
-            .await?
-            .into_inner();
+        let resp = self.range(req).await?;
         let revision = if revision > 0 {
             revision
         } else {
@@ -346,13 +345,7 @@ impl Store {
             count_only: true,
             ..Default::default()
         };
-        let resp = self
-            .retry(|mut kv| {
-                let req = req.clone();
-                async move { kv.range(req).await }
-            })
-            .await?
-            .into_inner();
+        let resp = self.range(req).await?;
         Ok(resp.header.map(|h| h.revision).unwrap_or(0))
     }
 
