@@ -116,6 +116,19 @@ impl ApiError {
         ApiError::new(410, "Expired", message)
     }
 
+    /// upstream's answer when the watch cache does not reach a requested resourceVersion
+    /// within its wait (3 s): 504 Timeout, retry after a second.
+    pub fn too_large_resource_version(requested: i64, current: i64) -> ApiError {
+        ApiError {
+            details: Some(json!({"retryAfterSeconds": 1})),
+            ..ApiError::new(
+                504,
+                "Timeout",
+                format!("Timeout: Too large resource version: {requested}, current: {current}"),
+            )
+        }
+    }
+
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(
             500,

@@ -1153,27 +1153,28 @@ impl Registry {
 
     /// Serve what the CRDs in the store define now.
     pub async fn refresh_crds(&self) {
-        let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-            .expect("customresourcedefinitions are served");
-        match self.store.list(&r.key_prefix(), None, 0, 0).await {
-            Ok(page) => {
-                let crds: Vec<Value> = page
-                    .items
-                    .iter()
-                    .filter_map(|s| decorate(r, s).ok())
-                    .collect();
-                crd::install(&crds);
-            }
+        match self.crds().await {
+            Ok(crds) => crd::install(&crds),
             Err(err) => tracing::warn!(%err, "listing CustomResourceDefinitions"),
         }
+    }
+
+    /// Every CustomResourceDefinition in the store.
+    async fn crds(&self) -> ApiResult<Vec<Value>> {
+        let r = crd_resource();
+        let page = self.store.list(&r.key_prefix(), None, 0, 0).await?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|s| decorate(r, s).ok())
+            .collect())
     }
 
     /// Keep serving what the CRDs define while other servers change them.
     pub fn spawn_crd_watch(&self) {
         let registry = self.clone();
         tokio::spawn(async move {
-            let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-                .expect("customresourcedefinitions are served");
+            let r = crd_resource();
             loop {
                 registry.refresh_crds().await;
                 let (tx, mut rx) = tokio::sync::mpsc::channel(16);
@@ -1197,16 +1198,9 @@ impl Registry {
     /// upstream's naming and establishing controllers, run before a CRD is written: accept
     /// its names unless another CRD of the group holds them, then mark it Established.
     async fn establish_crd(&self, crd: &mut Value) -> ApiResult<()> {
-        let r = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-            .expect("customresourcedefinitions are served");
-        let page = self.store.list(&r.key_prefix(), None, 0, 0).await?;
         let name = name_of(crd).to_string();
-        let others: Vec<Value> = page
-            .items
-            .iter()
-            .filter_map(|s| decorate(r, s).ok())
-            .filter(|c| name_of(c) != name)
-            .collect();
+        let mut others = self.crds().await?;
+        others.retain(|c| name_of(c) != name);
         let now = now_rfc3339();
         if crd_schema::accept_crd_names(crd, &others, &now) {
             crd_schema::establish_crd(crd, &now);
@@ -1447,17 +1441,7 @@ impl Registry {
             && !cache.wait_for(rev, Duration::from_secs(3)).await
         {
             if opts.resource_version.is_some() {
-                return Err(ApiError {
-                    details: Some(json!({"retryAfterSeconds": 1})),
-                    ..ApiError::new(
-                        504,
-                        "Timeout",
-                        format!(
-                            "Timeout: Too large resource version: {rev}, current: {}",
-                            cache.revision()
-                        ),
-                    )
-                });
+                return Err(ApiError::too_large_resource_version(rev, cache.revision()));
             }
             return Ok(None);
         }
@@ -1469,10 +1453,7 @@ impl Registry {
         let api_version = r.api_version();
         for (_, o) in &objects {
             taken += 1;
-            let as_stored = o.object.get("apiVersion").and_then(Value::as_str)
-                == Some(api_version.as_str())
-                && o.object.get("kind").and_then(Value::as_str) == Some(r.kind);
-            let item = if as_stored {
+            let item = if served_as_stored(&o.object, r, &api_version) {
                 ListItem::Cached(o.clone())
             } else {
                 ListItem::Owned(from_storage(r, (*o.object).clone()))
@@ -1510,23 +1491,10 @@ impl Registry {
     /// upstream's cache does for up to 3 seconds before answering 504 Timeout.
     pub async fn wait_for_revision(&self, r: &'static Resource, rv: i64) -> ApiResult<()> {
         let cache = self.cache.get(r).await?;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-        loop {
-            let current = cache.revision();
-            if current >= rv {
-                return Ok(());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(ApiError {
-                    details: Some(json!({"retryAfterSeconds": 1})),
-                    ..ApiError::new(
-                        504,
-                        "Timeout",
-                        format!("Timeout: Too large resource version: {rv}, current: {current}"),
-                    )
-                });
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        if cache.wait_for(rv, Duration::from_secs(3)).await {
+            Ok(())
+        } else {
+            Err(ApiError::too_large_resource_version(rv, cache.revision()))
         }
     }
 
@@ -1562,13 +1530,14 @@ impl Registry {
         };
         let opts = opts.clone();
         tokio::spawn(async move {
+            let api_version = r.api_version();
             let filtered = opts.label_selector.as_ref().is_some_and(|s| !s.is_empty())
                 || opts.field_selector.as_ref().is_some_and(|s| !s.is_empty());
             let mut last = sub.revision;
             let mut live = sub.live;
             for e in sub.initial {
                 last = last.max(e.revision);
-                if let Some(ev) = transform(r, &e, filtered, &opts)
+                if let Some(ev) = transform(r, &api_version, &e, filtered, &opts)
                     && tx.send(ev).await.is_err()
                 {
                     return;
@@ -1598,7 +1567,7 @@ impl Registry {
                         while let Ok(e) = live.try_recv() {
                             if e.kind == "RESET" || e.revision <= last || !e.key.starts_with(&prefix) { continue; }
                             last = e.revision;
-                            if let Some(ev) = transform(r, &e, filtered, &opts)
+                            if let Some(ev) = transform(r, &api_version, &e, filtered, &opts)
                                 && tx.send(ev).await.is_err() { return; }
                         }
                         last = last.max(rev);
@@ -1633,7 +1602,7 @@ impl Registry {
                     continue;
                 }
                 last = e.revision;
-                if let Some(ev) = transform(r, &e, filtered, &opts)
+                if let Some(ev) = transform(r, &api_version, &e, filtered, &opts)
                     && tx.send(ev).await.is_err()
                 {
                     return;
@@ -1646,15 +1615,21 @@ impl Registry {
 
 /// What a watcher with these selectors sees of a cache event: an object entering the
 /// selection is ADDED, one leaving it is DELETED (as upstream).
+/// Whether a cached object is already in the version `r` (of `api_version`) serves: it is then
+/// sent as stored, without a copy.
+fn served_as_stored(obj: &Value, r: &Resource, api_version: &str) -> bool {
+    obj.get("apiVersion").and_then(Value::as_str) == Some(api_version)
+        && obj.get("kind").and_then(Value::as_str) == Some(r.kind)
+}
+
 fn transform(
     r: &Resource,
+    api_version: &str,
     e: &std::sync::Arc<CacheEvent>,
     filtered: bool,
     opts: &ListOptions,
 ) -> Option<WatchEvent> {
-    let as_stored = e.object.get("apiVersion").and_then(Value::as_str)
-        == Some(r.api_version().as_str())
-        && e.object.get("kind").and_then(Value::as_str) == Some(r.kind);
+    let as_stored = served_as_stored(&e.object, r, api_version);
     let event = |kind: &'static str| {
         if as_stored {
             WatchEvent {
@@ -1776,6 +1751,11 @@ fn validate_changed(
 
 fn is_crd(r: &Resource) -> bool {
     r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition"
+}
+
+fn crd_resource() -> &'static Resource {
+    resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        .expect("customresourcedefinitions are served")
 }
 
 /// upstream's `MaxDisruptedPodSize`: evictions not yet confirmed by the disruption controller.

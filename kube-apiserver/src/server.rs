@@ -363,15 +363,24 @@ fn list_options(q: &HashMap<String, String>, r: &Resource) -> ApiResult<ListOpti
 }
 
 fn delete_options(q: &HashMap<String, String>, body: &[u8]) -> ApiResult<DeleteOptions> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(delete_options_of(q, None));
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+    Ok(delete_options_of(q, Some(&v)))
+}
+
+/// DeleteOptions from the query and a decoded body (a DELETE's, or an Eviction's
+/// `deleteOptions`).
+fn delete_options_of(q: &HashMap<String, String>, body: Option<&Value>) -> DeleteOptions {
     let mut opts = DeleteOptions {
         grace_period_seconds: q.get("gracePeriodSeconds").and_then(|g| g.parse().ok()),
         propagation_policy: q.get("propagationPolicy").cloned(),
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
         ..Default::default()
     };
-    if !body.iter().all(u8::is_ascii_whitespace) {
-        let v: Value = serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+    if let Some(v) = body {
         if let Some(g) = v.get("gracePeriodSeconds").and_then(Value::as_i64) {
             opts.grace_period_seconds = Some(g);
         }
@@ -398,34 +407,7 @@ fn delete_options(q: &HashMap<String, String>, body: &[u8]) -> ApiResult<DeleteO
             opts.dry_run = true;
         }
     }
-    Ok(opts)
-}
-
-fn list_object(
-    r: &Resource,
-    items: Vec<Value>,
-    rev: i64,
-    cont: Option<String>,
-    remaining: i64,
-) -> Value {
-    let items: Vec<Value> = items
-        .into_iter()
-        .map(|mut o| {
-            if let Some(m) = o.as_object_mut() {
-                m.remove("apiVersion");
-                m.remove("kind");
-            }
-            o
-        })
-        .collect();
-    let mut md = json!({"resourceVersion": rev.to_string()});
-    if let Some(c) = cont {
-        md["continue"] = json!(c);
-        if remaining > 0 {
-            md["remainingItemCount"] = json!(remaining);
-        }
-    }
-    json!({"kind": format!("{}List", r.kind), "apiVersion": r.api_version(), "metadata": md, "items": items})
+    opts
 }
 
 /// A list as JSON, written piece by piece: the watch cache's objects are sent as the JSON
@@ -779,16 +761,12 @@ impl ApiServer {
                         .and_then(Value::as_str)
                         .map(str::to_string);
                     match self.registry.delete(r, ns.as_deref(), &name, &opts).await {
-                        Ok(_) => deleted.push(obj),
+                        Ok(_) => deleted.push(crate::registry::ListItem::Owned(obj)),
                         Err(e) if e.code == 404 => {}
                         Err(e) => return Err(e),
                     }
                 }
-                Ok(json_response(
-                    200,
-                    &list_object(r, deleted, 0, None, 0),
-                    &[],
-                ))
+                Ok(list_response(r, deleted, 0, None, 0))
             }
             (_, Some(name), Some("scale")) => self.serve_scale(req, r, ns, name, &q).await,
             (&Method::POST, Some(name), Some("binding")) => {
@@ -815,10 +793,7 @@ impl ApiServer {
                         "name in URL does not match name in Eviction object",
                     ));
                 }
-                let opts = match ev.get("deleteOptions").filter(|d| d.is_object()) {
-                    Some(d) => delete_options(&q, &serde_json::to_vec(d).unwrap_or_default())?,
-                    None => delete_options(&q, b"")?,
-                };
+                let opts = delete_options_of(&q, ev.get("deleteOptions").filter(|d| d.is_object()));
                 self.registry
                     .evict(r, ns.unwrap_or("default"), name, &opts)
                     .await?;
