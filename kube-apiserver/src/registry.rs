@@ -76,6 +76,8 @@ pub struct WriteOptions {
     pub field_validation: FieldValidation,
     /// managedFields are already computed (server-side apply): do not track the write again.
     pub(crate) managed_fields_done: bool,
+    /// Who writes (None: the server itself, which skips admission).
+    pub user: Option<std::sync::Arc<crate::authn::UserInfo>>,
 }
 
 impl WriteOptions {
@@ -152,6 +154,8 @@ pub struct DeleteOptions {
     pub precondition_uid: Option<String>,
     pub precondition_rv: Option<String>,
     pub dry_run: bool,
+    /// Who deletes (None: the server itself, which skips admission).
+    pub user: Option<std::sync::Arc<crate::authn::UserInfo>>,
 }
 
 /// A watch event as sent to clients.
@@ -191,6 +195,8 @@ pub struct Registry {
     /// Serve lists without a resourceVersion from the watch cache (upstream's
     /// `ConsistentListFromCache`); only where the store's progress notifications are trusted.
     pub consistent_list_from_cache: bool,
+    /// The admission chain writes with a user pass through.
+    pub admission: Option<std::sync::Arc<crate::admission::Admission>>,
 }
 
 /// An IPv4 range for Service cluster IPs.
@@ -373,6 +379,7 @@ impl Registry {
             store,
             service_range,
             consistent_list_from_cache: false,
+            admission: None,
         }
     }
 
@@ -728,6 +735,19 @@ impl Registry {
             crd_schema::default_crd(&mut obj);
             crd_schema::prepare_crd_for_create(&mut obj);
         }
+        let name_for_admission = name_of(&obj).to_string();
+        if let Some((admission, user)) = self.admission.as_ref().zip(opts.user.as_deref()) {
+            let req = crate::admission::Request {
+                operation: crate::admission::Operation::Create,
+                resource: r,
+                subresource: None,
+                namespace,
+                name: &name_for_admission,
+                user,
+                dry_run: opts.dry_run,
+            };
+            warnings.extend(admission.mutate(self, &req, &mut obj, None).await?);
+        }
         let allocated = if r.kind == "Service" && r.group.is_empty() {
             self.allocate_service(&mut obj, opts.dry_run).await?
         } else {
@@ -739,6 +759,26 @@ impl Registry {
                 let _ = self.release(k).await;
             }
             return Err(ApiError::invalid(r.group, r.kind, name_of(&obj), &errors));
+        }
+        if let Some((admission, user)) = self.admission.as_ref().zip(opts.user.as_deref()) {
+            let req = crate::admission::Request {
+                operation: crate::admission::Operation::Create,
+                resource: r,
+                subresource: None,
+                namespace,
+                name: &name_for_admission,
+                user,
+                dry_run: opts.dry_run,
+            };
+            match admission.validate(self, &req, Some(&obj), None).await {
+                Ok(w) => warnings.extend(w),
+                Err(e) => {
+                    for k in &allocated {
+                        let _ = self.release(k).await;
+                    }
+                    return Err(e);
+                }
+            }
         }
         if is_crd(r) {
             self.establish_crd(&mut obj).await?;
@@ -813,6 +853,20 @@ impl Registry {
             md.remove("resourceVersion");
         }
         match subresource {
+            Some("approval") => {
+                // The approval subresource changes only the conditions (upstream's
+                // csrApprovalStrategy).
+                let conditions = new.pointer("/status/conditions").cloned();
+                new = old.clone();
+                match conditions {
+                    Some(c) => new["status"]["conditions"] = c,
+                    None => {
+                        if let Some(st) = new.get_mut("status").and_then(Value::as_object_mut) {
+                            st.remove("conditions");
+                        }
+                    }
+                }
+            }
             Some("status") => {
                 // A status update changes only the status (and nothing of the spec or metadata
                 // but what upstream lets through: none here).
@@ -869,9 +923,25 @@ impl Registry {
                 .unwrap_or(0);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
+        let admission_req = opts.user.as_deref().map(|user| crate::admission::Request {
+            operation: crate::admission::Operation::Update,
+            resource: r,
+            subresource,
+            namespace,
+            name: &name,
+            user,
+            dry_run: opts.dry_run,
+        });
+        let mut warnings = warnings;
+        if let (Some(admission), Some(req)) = (&self.admission, &admission_req) {
+            warnings.extend(admission.mutate(self, req, &mut new, Some(old)).await?);
+        }
         let errors = validate_changed(r, &new, old, subresource);
         if !errors.is_empty() {
             return Err(ApiError::invalid(r.group, r.kind, &name, &errors));
+        }
+        if let (Some(admission), Some(req)) = (&self.admission, &admission_req) {
+            warnings.extend(admission.validate(self, req, Some(&new), Some(old)).await?);
         }
         if is_crd(r) && subresource != Some("status") {
             self.establish_crd(&mut new).await?;
@@ -1224,6 +1294,18 @@ impl Registry {
                 .await?
                 .ok_or_else(|| ApiError::not_found(r.group, r.plural, name))?;
             let obj = decorate(r, &stored)?;
+            if let Some((admission, user)) = self.admission.as_ref().zip(opts.user.as_deref()) {
+                let req = crate::admission::Request {
+                    operation: crate::admission::Operation::Delete,
+                    resource: r,
+                    subresource: None,
+                    namespace,
+                    name,
+                    user,
+                    dry_run: opts.dry_run,
+                };
+                admission.validate(self, &req, None, Some(&obj)).await?;
+            }
             if let Some(uid) = &opts.precondition_uid
                 && meta_str(&obj, "uid") != Some(uid.as_str())
             {
@@ -1489,6 +1571,37 @@ impl Registry {
 
     /// Wait until the watch cache of `r` has seen revision `rv` (a `NotOlderThan` request), as
     /// upstream's cache does for up to 3 seconds before answering 504 Timeout.
+    /// Objects of `r` whose keys start with `prefix` as the watch cache holds them now, and the
+    /// revision they are current at (no wait for the store): what upstream's informer-fed
+    /// authenticators, authorizers and admission plugins read.
+    pub async fn cached(
+        &self,
+        r: &'static Resource,
+        prefix: &str,
+    ) -> ApiResult<(Vec<(String, crate::cache::Entry)>, i64)> {
+        Ok(self.cache.get(r).await?.snapshot(prefix))
+    }
+
+    /// One object from the watch cache (see [`Registry::cached`]).
+    pub async fn cached_object(
+        &self,
+        r: &'static Resource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> ApiResult<Option<std::sync::Arc<Value>>> {
+        let key = r.key(namespace, name);
+        let (items, _) = self.cached(r, &key).await?;
+        Ok(items
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, e)| e.object))
+    }
+
+    /// The watch cache's revision for `r`.
+    pub async fn cached_revision(&self, r: &'static Resource) -> ApiResult<i64> {
+        Ok(self.cache.get(r).await?.revision())
+    }
+
     pub async fn wait_for_revision(&self, r: &'static Resource, rv: i64) -> ApiResult<()> {
         let cache = self.cache.get(r).await?;
         if cache.wait_for(rv, Duration::from_secs(3)).await {

@@ -495,7 +495,19 @@ pub static RESOURCES: &[Resource] = &[
         CRUD,
         ["status"]
     ),
-    // coordination, discovery, events
+    // certificates, coordination, discovery, events
+    r!(
+        "certificates.k8s.io",
+        "v1",
+        "certificatesigningrequests",
+        "certificatesigningrequest",
+        "CertificateSigningRequest",
+        false,
+        ["csr"],
+        NONE,
+        CRUD,
+        ["approval", "status"]
+    ),
     r!(
         "coordination.k8s.io",
         "v1",

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+use crate::authn::UserInfo;
 use crate::discovery;
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
@@ -26,7 +27,6 @@ use crate::registry::{
 use crate::resources::{self, Resource};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::table;
-use crate::tls::UserInfo;
 
 pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
@@ -42,7 +42,51 @@ pub struct ApiServer {
     pub metrics: Metrics,
     /// Whether the store answered lately (for `/readyz`).
     pub ready: std::sync::atomic::AtomicBool,
+    pub authn: crate::authn::Authenticator,
+    pub authz: Arc<crate::authz::Authorizer>,
+    /// Service account token signing (None: TokenRequest is not served).
+    pub tokens: Option<crate::reviews::TokenIssuer>,
+    /// Public keys of service account tokens, for `/openid/v1/jwks`.
+    pub service_account_keys: Vec<crate::serviceaccount::PublicKey>,
+    /// `--audit-policy-file` and `--audit-log-path`.
+    pub audit: Option<(crate::audit::Policy, crate::audit::LogBackend)>,
 }
+
+/// The request and response objects of a write, for the audit log (kept in the response's
+/// extensions when auditing is on).
+#[derive(Clone)]
+struct AuditObjects {
+    request: Value,
+    response: Value,
+}
+
+/// An authenticated, authorized request's user (and, when impersonating, who asked).
+struct Authorized {
+    user: UserInfo,
+    requester: Option<UserInfo>,
+    reason: String,
+}
+
+fn audit_user(u: &UserInfo) -> crate::audit::UserInfo {
+    crate::audit::UserInfo {
+        username: u.name.clone(),
+        uid: u.uid.clone(),
+        groups: u.groups.clone(),
+        extra: u.extra.clone(),
+    }
+}
+
+/// The client's address, which the connection handler records in the request's extensions.
+fn peer_ip(req: &Request<Incoming>) -> String {
+    req.extensions()
+        .get::<PeerAddr>()
+        .map(|p| p.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// The remote address of a request's connection.
+#[derive(Clone, Copy, Debug)]
+pub struct PeerAddr(pub SocketAddr);
 
 fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
@@ -486,27 +530,194 @@ fn table_of(
 }
 
 impl ApiServer {
-    /// Serve one request from `user` (None: anonymous).
+    /// Serve one request arriving on a connection whose client certificate is `peer`.
     pub async fn handle(
         self: Arc<Self>,
         req: Request<Incoming>,
-        user: Option<UserInfo>,
+        peer: &crate::authn::PeerCertificate,
     ) -> Response<Body> {
         let start = Instant::now();
         let method = req.method().clone();
         let path = req.uri().path().to_string();
-        let (resp, verb, resource) = self.route(req, user).await;
-        let resp = resp.unwrap_or_else(|e| error_response(&e));
+        let attrs = crate::authz::request_attributes(method.as_str(), &path, &query_of(&req));
+        let auth = self.authenticate_and_authorize(&req, peer, &attrs).await;
+        let mut audit = self.audit.as_ref().map(|(policy, _)| {
+            let (user, requester) = match &auth {
+                Ok(a) => (Some(&a.user), a.requester.as_ref()),
+                Err((_, u)) => (u.as_ref(), None),
+            };
+            let (who, impersonated) = match (user, requester) {
+                (Some(u), Some(r)) => (Some(r), Some(u)),
+                (u, _) => (u, None),
+            };
+            let a = crate::audit::RequestAttributes {
+                user: who.map(audit_user).unwrap_or_default(),
+                verb: attrs.verb.clone(),
+                resource_request: attrs.resource_request,
+                namespace: attrs.namespace.clone(),
+                api_group: attrs.api_group.clone(),
+                api_version: attrs.api_version.clone(),
+                resource: attrs.resource.clone(),
+                subresource: attrs.subresource.clone(),
+                name: attrs.name.clone(),
+                path: attrs.path.clone(),
+            };
+            let config = policy.evaluate(&a);
+            let uri = req
+                .uri()
+                .path_and_query()
+                .map_or(path.clone(), |p| p.to_string());
+            let agent = req
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok());
+            let forwarded = req
+                .headers()
+                .get("X-Forwarded-For")
+                .and_then(|v| v.to_str().ok());
+            let real_ip = req.headers().get("X-Real-Ip").and_then(|v| v.to_str().ok());
+            let ips = crate::audit::source_ips(forwarded, real_ip, &peer_ip(&req));
+            let mut ev = crate::audit::AuditEvent::new(
+                &config,
+                &a,
+                &uri,
+                ips,
+                agent,
+                impersonated.map(audit_user).as_ref(),
+            );
+            if let Some(id) = req
+                .headers()
+                .get(crate::audit::HEADER_AUDIT_ID)
+                .and_then(|v| v.to_str().ok())
+            {
+                ev = ev.with_audit_id(id);
+            }
+            ev
+        });
+        if let (Some(ev), Some((_, backend))) = (&audit, &self.audit) {
+            backend.process(ev, crate::audit::Stage::RequestReceived);
+        }
+        let watch = attrs.verb == "watch";
+        let (resp, verb, resource) = match auth {
+            Ok(a) => {
+                if let Some(ev) = &mut audit {
+                    ev.annotate("authorization.k8s.io/decision", "allow");
+                    ev.annotate("authorization.k8s.io/reason", &a.reason);
+                }
+                self.route(req, a.user).await
+            }
+            Err((e, _)) => {
+                if let Some(ev) = &mut audit
+                    && e.code == 403
+                {
+                    ev.annotate("authorization.k8s.io/decision", "forbid");
+                }
+                (Err(e), "unknown", String::new())
+            }
+        };
+        let (mut resp, status) = match resp {
+            Ok(r) => (r, None),
+            Err(e) => (error_response(&e), Some(e.to_status())),
+        };
+        if let (Some(mut ev), Some((_, backend))) = (audit, &self.audit) {
+            match resp.extensions_mut().remove::<AuditObjects>() {
+                Some(objects) => {
+                    ev.set_request_object(&objects.request);
+                    ev.set_response(resp.status().as_u16(), Some(&objects.response));
+                }
+                None => ev.set_response(resp.status().as_u16(), status.as_ref()),
+            }
+            let stage = if watch && status.is_none() {
+                crate::audit::Stage::ResponseStarted
+            } else {
+                crate::audit::Stage::ResponseComplete
+            };
+            backend.process(&ev, stage);
+            if let Ok(v) = HeaderValue::from_str(ev.audit_id()) {
+                resp.headers_mut().insert(crate::audit::HEADER_AUDIT_ID, v);
+            }
+        }
         self.metrics
             .observe(verb, &resource, resp.status().as_u16(), start.elapsed());
         tracing::debug!(%method, %path, status = resp.status().as_u16(), took = ?start.elapsed(), "request");
         resp
     }
 
+    /// A copy of a request object when auditing is on.
+    fn audited(&self, obj: &Value) -> Option<Value> {
+        self.audit.as_ref().map(|_| obj.clone())
+    }
+
+    /// Keep a write's objects with its response for the audit log.
+    fn with_audit(
+        &self,
+        mut resp: Response<Body>,
+        request: Option<Value>,
+        response: &Value,
+    ) -> Response<Body> {
+        if let Some(request) = request {
+            resp.extensions_mut().insert(AuditObjects {
+                request,
+                response: response.clone(),
+            });
+        }
+        resp
+    }
+
+    /// Upstream's filter chain before the handler: authentication (401), impersonation (each
+    /// impersonated attribute needs the `impersonate` verb), authorization (403). On failure,
+    /// the error and the user known by then.
+    async fn authenticate_and_authorize(
+        &self,
+        req: &Request<Incoming>,
+        peer: &crate::authn::PeerCertificate,
+        a: &crate::authz::Attributes,
+    ) -> Result<Authorized, (ApiError, Option<UserInfo>)> {
+        let user = self
+            .authn
+            .authenticate(&self.registry, peer, req.headers())
+            .await
+            .map_err(|e| {
+                tracing::debug!(reason = %e.0, "unauthorized");
+                (ApiError::unauthorized(), None)
+            })?;
+        let (user, requester) = match crate::authn::impersonation_requests(req.headers()) {
+            Ok(None) => (user, None),
+            Ok(Some((wanted, checks))) => {
+                for c in &checks {
+                    let a = crate::authz::Attributes {
+                        verb: "impersonate".into(),
+                        resource_request: true,
+                        namespace: c.namespace.clone(),
+                        api_group: c.api_group.into(),
+                        resource: c.resource.clone(),
+                        name: c.name.clone(),
+                        ..Default::default()
+                    };
+                    let (allowed, reason) = self.authz.authorize(&self.registry, &user, &a).await;
+                    if !allowed {
+                        return Err((crate::authz::forbidden(&user, &a, &reason), Some(user)));
+                    }
+                }
+                (wanted, Some(user))
+            }
+            Err(e) => return Err((ApiError::bad_request(e), Some(user))),
+        };
+        let (allowed, reason) = self.authz.authorize(&self.registry, &user, a).await;
+        if !allowed {
+            return Err((crate::authz::forbidden(&user, a, &reason), Some(user)));
+        }
+        Ok(Authorized {
+            user,
+            requester,
+            reason,
+        })
+    }
+
     async fn route(
         &self,
         req: Request<Incoming>,
-        user: Option<UserInfo>,
+        user: UserInfo,
     ) -> (ApiResult<Response<Body>>, &'static str, String) {
         let path = req.uri().path().trim_end_matches('/').to_string();
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -538,9 +749,6 @@ impl ApiServer {
             }
             _ => {}
         }
-        let Some(user) = user else {
-            return (Err(ApiError::unauthorized()), "unknown", String::new());
-        };
         let nf = || {
             ApiError::new(
                 404,
@@ -602,6 +810,21 @@ impl ApiServer {
                 return (doc, "get", "openapi".into());
             }
             ["openapi", "v3"] => Some(Ok(crate::openapi::v3_index())),
+            [".well-known", "openid-configuration"] | ["openid", "v1", "jwks"] => {
+                let doc = match (&self.tokens, segs[0]) {
+                    (Some(t), ".well-known") => Ok(crate::serviceaccount::openid_configuration(
+                        &t.issuer,
+                        &format!("{}/openid/v1/jwks", t.issuer.trim_end_matches('/')),
+                    )),
+                    (Some(_), _) => Ok(crate::serviceaccount::jwks(&self.service_account_keys)),
+                    (None, _) => Err(nf()),
+                };
+                return (
+                    doc.map(|d| json_response(200, &d, &[])),
+                    "get",
+                    "openid".into(),
+                );
+            }
             ["openapi", "v3", rest @ ..] => {
                 let doc = crate::openapi::v3_group_version(&rest.join("/"))
                     .map(|d| bytes_response(&d))
@@ -659,7 +882,8 @@ impl ApiServer {
             }
             let (ct, body) = read_body(req).await?;
             let review = decode_body(&ct, &body)?;
-            return Ok(json_response(201, &review_answer(r, review, user), &[]));
+            let answer = self.review(r, ns, review, user).await?;
+            return Ok(json_response(201, &answer, &[]));
         }
         match (&method, t.name.as_deref(), t.subresource.as_deref()) {
             (&Method::GET, None, None) => {
@@ -708,49 +932,75 @@ impl ApiServer {
                 };
                 Ok(json_response(200, &doc, &[]))
             }
-            (&Method::POST, None, None) => {
-                let opts = write_options(&q, &req)?;
+            (&Method::POST, Some(name), Some("token")) if r.plural == "serviceaccounts" => {
                 let (ct, body) = read_body(req).await?;
-                let obj = decode_body(&ct, &body)?;
-                let w = self.registry.create(r, ns, obj, &opts).await?;
-                Ok(json_response(201, &w.object, &w.warnings))
+                let body = decode_body(&ct, &body)?;
+                let out = self.token_request(ns.unwrap_or(""), name, body).await?;
+                Ok(json_response(201, &out, &[]))
             }
-            (&Method::PUT, Some(name), sub @ (None | Some("status") | Some("finalize"))) => {
-                let opts = write_options(&q, &req)?;
+            (&Method::POST, None, None) => {
+                let opts = WriteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..write_options(&q, &req)?
+                };
                 let (ct, body) = read_body(req).await?;
                 let obj = decode_body(&ct, &body)?;
-                let sub = if sub == Some("finalize") { None } else { sub };
-                let w = self.registry.update(r, ns, name, obj, sub, &opts).await?;
-                Ok(json_response(
-                    if w.created { 201 } else { 200 },
+                let audited = self.audited(&obj);
+                let w = self.registry.create(r, ns, obj, &opts).await?;
+                Ok(self.with_audit(
+                    json_response(201, &w.object, &w.warnings),
+                    audited,
                     &w.object,
-                    &w.warnings,
                 ))
             }
+            (
+                &Method::PUT,
+                Some(name),
+                sub @ (None | Some("status") | Some("finalize") | Some("approval")),
+            ) => {
+                let opts = WriteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..write_options(&q, &req)?
+                };
+                let (ct, body) = read_body(req).await?;
+                let obj = decode_body(&ct, &body)?;
+                let audited = self.audited(&obj);
+                let sub = if sub == Some("finalize") { None } else { sub };
+                let w = self.registry.update(r, ns, name, obj, sub, &opts).await?;
+                let resp = json_response(if w.created { 201 } else { 200 }, &w.object, &w.warnings);
+                Ok(self.with_audit(resp, audited, &w.object))
+            }
             (&Method::PATCH, Some(name), sub @ (None | Some("status"))) => {
-                let opts = write_options(&q, &req)?;
+                let opts = WriteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..write_options(&q, &req)?
+                };
                 let force = q.get("force").is_some_and(|f| f == "true");
                 let (ct, body) = read_body(req).await?;
                 let patch = decode_body(&ct, &body)?;
+                let audited = self.audited(&patch);
                 let w = self
                     .registry
                     .patch(r, ns, name, &ct, &patch, sub, &opts, force)
                     .await?;
-                Ok(json_response(
-                    if w.created { 201 } else { 200 },
-                    &w.object,
-                    &w.warnings,
-                ))
+                let resp = json_response(if w.created { 201 } else { 200 }, &w.object, &w.warnings);
+                Ok(self.with_audit(resp, audited, &w.object))
             }
             (&Method::DELETE, Some(name), None) => {
                 let (_, body) = read_body(req).await?;
-                let opts = delete_options(&q, &body)?;
+                let opts = DeleteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..delete_options(&q, &body)?
+                };
                 let out = self.registry.delete(r, ns, name, &opts).await?;
                 Ok(json_response(200, &out, &[]))
             }
             (&Method::DELETE, None, None) => {
                 let (_, body) = read_body(req).await?;
-                let opts = delete_options(&q, &body)?;
+                let opts = DeleteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..delete_options(&q, &body)?
+                };
                 let lopts = list_options(&q, r)?;
                 let (items, _, _, _) = self.registry.list(r, ns, &lopts).await?;
                 let mut deleted = Vec::new();
@@ -768,7 +1018,7 @@ impl ApiServer {
                 }
                 Ok(list_response(r, deleted, 0, None, 0))
             }
-            (_, Some(name), Some("scale")) => self.serve_scale(req, r, ns, name, &q).await,
+            (_, Some(name), Some("scale")) => self.serve_scale(req, r, ns, name, &q, user).await,
             (&Method::POST, Some(name), Some("binding")) => {
                 let (ct, body) = read_body(req).await?;
                 let binding = decode_body(&ct, &body)?;
@@ -793,7 +1043,10 @@ impl ApiServer {
                         "name in URL does not match name in Eviction object",
                     ));
                 }
-                let opts = delete_options_of(&q, ev.get("deleteOptions").filter(|d| d.is_object()));
+                let opts = DeleteOptions {
+                    user: Some(Arc::new(user.clone())),
+                    ..delete_options_of(&q, ev.get("deleteOptions").filter(|d| d.is_object()))
+                };
                 self.registry
                     .evict(r, ns.unwrap_or("default"), name, &opts)
                     .await?;
@@ -956,9 +1209,13 @@ impl ApiServer {
         ns: Option<&str>,
         name: &str,
         q: &HashMap<String, String>,
+        user: &UserInfo,
     ) -> ApiResult<Response<Body>> {
         let method = req.method().clone();
-        let opts = write_options(q, &req)?;
+        let opts = WriteOptions {
+            user: Some(Arc::new(user.clone())),
+            ..write_options(q, &req)?
+        };
         let obj = self.registry.get(r, ns, name).await?;
         // Where the replicas live: workloads' spec/status.replicas, or a CRD's scale paths
         // (simple JSONPaths such as `.spec.replicas`).
@@ -1149,39 +1406,12 @@ impl ApiServer {
     }
 }
 
-/// Answers for the review APIs (until the security issue: every authenticated user may do
-/// everything).
-fn review_answer(r: &Resource, mut review: Value, user: &UserInfo) -> Value {
-    review["apiVersion"] = json!(r.api_version());
-    review["kind"] = json!(r.kind);
-    match r.kind {
-        "SelfSubjectAccessReview" | "SubjectAccessReview" | "LocalSubjectAccessReview" => {
-            review["status"] = json!({"allowed": true, "reason": "every authenticated user is allowed until authorization is enforced"});
-        }
-        "SelfSubjectRulesReview" => {
-            review["status"] = json!({
-                "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
-                "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
-                "incomplete": false,
-            });
-        }
-        "SelfSubjectReview" => {
-            review["status"] = json!({"userInfo": {"username": user.name, "groups": user.groups}});
-        }
-        "TokenReview" => {
-            review["status"] =
-                json!({"authenticated": false, "error": "token authentication is not enabled"});
-        }
-        _ => {}
-    }
-    review
-}
-
 /// Accept TLS connections on `listener` and serve them until `stop` fires.
 pub async fn serve_https(
     server: Arc<ApiServer>,
     listener: TcpListener,
     tls: rustls::ServerConfig,
+    client_verifier: crate::tls::ClientCertificates,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
@@ -1200,6 +1430,7 @@ pub async fn serve_https(
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let server = server.clone();
+        let client_verifier = client_verifier.clone();
         tokio::spawn(async move {
             let tls =
                 match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
@@ -1210,16 +1441,13 @@ pub async fn serve_https(
                     }
                     Err(_) => return,
                 };
-            let user = tls
-                .get_ref()
-                .1
-                .peer_certificates()
-                .and_then(|certs| certs.first())
-                .and_then(crate::tls::identity);
-            let svc = hyper::service::service_fn(move |req| {
+            let peer_cert =
+                Arc::new(client_verifier.peer(tls.get_ref().1.peer_certificates().unwrap_or(&[])));
+            let svc = hyper::service::service_fn(move |mut req: Request<Incoming>| {
                 let server = server.clone();
-                let user = user.clone();
-                async move { Ok::<_, Infallible>(server.handle(req, user).await) }
+                let peer_cert = peer_cert.clone();
+                req.extensions_mut().insert(PeerAddr(peer));
+                async move { Ok::<_, Infallible>(server.handle(req, &peer_cert).await) }
             });
             let mut builder =
                 hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());

@@ -2,6 +2,7 @@
 //! real etcd. resourceVersion is the store's mod_revision; creates and updates are
 //! transactions on mod_revision, so a stale write is refused instead of lost.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use proto::etcdserverpb::compare::{CompareResult, CompareTarget, TargetUnion};
@@ -62,6 +63,62 @@ pub struct Store {
     kv: KvClient<Channel>,
     watch: WatchClient<Channel>,
     maintenance: MaintenanceClient<Channel>,
+    /// Encryption at rest per key prefix (`--encryption-provider-config`).
+    transformers: Option<Arc<Transformers>>,
+}
+
+/// The transformer of each key prefix whose resource the encryption config covers.
+pub struct Transformers(Vec<(String, Arc<crate::encryption::Transformer>)>);
+
+impl Transformers {
+    /// For every built-in resource `config` covers.
+    pub fn new(config: &crate::encryption::EncryptionConfig) -> Transformers {
+        let mut out: Vec<(String, Arc<crate::encryption::Transformer>)> = Vec::new();
+        for r in crate::resources::RESOURCES.iter().filter(|r| r.is_stored()) {
+            let prefix = r.key_prefix();
+            if out.iter().any(|(p, _)| *p == prefix) {
+                continue;
+            }
+            if let Some(t) = config.transformer_for(r.group, r.plural) {
+                out.push((prefix, t));
+            }
+        }
+        Transformers(out)
+    }
+
+    fn of(&self, key: &str) -> Option<&crate::encryption::Transformer> {
+        self.0
+            .iter()
+            .find(|(p, _)| key.starts_with(p.as_str()))
+            .map(|(_, t)| t.as_ref())
+    }
+
+    /// A stored value as the API server reads it.
+    fn read(&self, key: &str, value: Vec<u8>) -> Result<Vec<u8>, String> {
+        match self.of(key) {
+            Some(t) => t
+                .from_storage(&value, key.as_bytes())
+                .map(|(v, _stale)| v)
+                .map_err(|e| format!("unable to transform key {key:?}: {e}")),
+            None => Ok(value),
+        }
+    }
+
+    fn write(&self, key: &str, value: Vec<u8>) -> ApiResult<Vec<u8>> {
+        match self.of(key) {
+            Some(t) => t
+                .to_storage(&value, key.as_bytes())
+                .map_err(|e| ApiError::internal(format!("unable to transform key {key:?}: {e}"))),
+            None => Ok(value),
+        }
+    }
+}
+
+fn read_value(t: &Option<Arc<Transformers>>, key: &str, value: Vec<u8>) -> ApiResult<Vec<u8>> {
+    match t {
+        Some(t) => t.read(key, value).map_err(ApiError::internal),
+        None => Ok(value),
+    }
 }
 
 fn store_error(s: tonic::Status) -> ApiError {
@@ -108,6 +165,7 @@ impl Store {
                     kv: KvClient::new(channel.clone()),
                     watch: WatchClient::new(channel.clone()),
                     maintenance: MaintenanceClient::new(channel),
+                    transformers: None,
                 });
             }
             eps.push(
@@ -123,7 +181,21 @@ impl Store {
             kv: KvClient::new(channel.clone()),
             watch: WatchClient::new(channel.clone()),
             maintenance: MaintenanceClient::new(channel),
+            transformers: None,
         })
+    }
+
+    /// Encrypt and decrypt values of the resources `transformers` covers.
+    pub fn with_encryption(mut self, transformers: Transformers) -> Store {
+        self.transformers = Some(Arc::new(transformers));
+        self
+    }
+
+    fn encode(&self, key: &str, value: Vec<u8>) -> ApiResult<Vec<u8>> {
+        match &self.transformers {
+            Some(t) => t.write(key, value),
+            None => Ok(value),
+        }
     }
 
     /// Retry a call a few times while the store is unavailable (a member died, a leader is
@@ -164,11 +236,17 @@ impl Store {
             ..Default::default()
         };
         let resp = self.range(req).await?;
-        Ok(resp.kvs.into_iter().next().map(|kv| Stored {
-            key: key.to_string(),
-            value: kv.value,
-            revision: kv.mod_revision,
-        }))
+        resp.kvs
+            .into_iter()
+            .next()
+            .map(|kv| {
+                Ok(Stored {
+                    key: key.to_string(),
+                    value: read_value(&self.transformers, key, kv.value)?,
+                    revision: kv.mod_revision,
+                })
+            })
+            .transpose()
     }
 
     /// Keys under `prefix` after `start_after` (exclusive), at `revision` (0: newest), at most
@@ -205,12 +283,15 @@ impl Store {
         let items = resp
             .kvs
             .into_iter()
-            .map(|kv| Stored {
-                key: String::from_utf8_lossy(&kv.key).into_owned(),
-                value: kv.value,
-                revision: kv.mod_revision,
+            .map(|kv| {
+                let key = String::from_utf8_lossy(&kv.key).into_owned();
+                Ok(Stored {
+                    value: read_value(&self.transformers, &key, kv.value)?,
+                    key,
+                    revision: kv.mod_revision,
+                })
             })
-            .collect();
+            .collect::<ApiResult<Vec<_>>>()?;
         Ok(Page {
             items,
             revision,
@@ -220,6 +301,7 @@ impl Store {
 
     /// Create `key`; `Ok(None)` if it already exists.
     pub async fn create(&self, key: &str, value: Vec<u8>) -> ApiResult<Option<i64>> {
+        let value = self.encode(key, value)?;
         let txn = TxnRequest {
             compare: vec![Compare {
                 result: CompareResult::Equal as i32,
@@ -257,6 +339,7 @@ impl Store {
         value: Vec<u8>,
         expected: i64,
     ) -> ApiResult<Result<i64, Option<Stored>>> {
+        let value = self.encode(key, value)?;
         self.guarded(
             key,
             expected,
@@ -318,11 +401,16 @@ impl Store {
             Some(OpResponse::ResponseRange(rr)) => rr.kvs.into_iter().next(),
             _ => None,
         });
-        Ok(Err(current.map(|kv| Stored {
-            key: key.to_string(),
-            value: kv.value,
-            revision: kv.mod_revision,
-        })))
+        let current = current
+            .map(|kv| {
+                Ok(Stored {
+                    key: key.to_string(),
+                    value: read_value(&self.transformers, key, kv.value)?,
+                    revision: kv.mod_revision,
+                })
+            })
+            .transpose()?;
+        Ok(Err(current))
     }
 
     /// The etcd version the store reports (Maintenance.Status).
@@ -386,6 +474,16 @@ impl Store {
             .into_inner();
         let (tx, rx) = mpsc::channel(1024);
         let requester = ProgressRequester(req_tx.clone());
+        let transformers = self.transformers.clone();
+        let decrypt = move |key: &str, value: Vec<u8>| match &transformers {
+            Some(t) => t.read(key, value).unwrap_or_else(|err| {
+                // As upstream's watch cache: an undecryptable value is logged and reads
+                // as nothing (the object decodes to an error for its watchers).
+                tracing::error!(%err, "watch");
+                Vec::new()
+            }),
+            None => value,
+        };
         tokio::spawn(async move {
             // Keep the request side open for as long as the watch runs.
             let _req_tx = req_tx;
@@ -413,7 +511,7 @@ impl Store {
                     let key = String::from_utf8_lossy(&kv.key).into_owned();
                     let previous = e.prev_kv.map(|p| Stored {
                         key: key.clone(),
-                        value: p.value,
+                        value: decrypt(&key, p.value),
                         revision: p.mod_revision,
                     });
                     let change = if e.r#type == EventType::Delete as i32 {
@@ -427,8 +525,8 @@ impl Store {
                     } else {
                         Change::Put {
                             current: Stored {
+                                value: decrypt(&key, kv.value),
                                 key,
-                                value: kv.value,
                                 revision: kv.mod_revision,
                             },
                             previous,

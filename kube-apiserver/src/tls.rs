@@ -1,6 +1,11 @@
 //! HTTPS: the cluster CA and certificates (generated on first start when none are given),
 //! client-certificate identities (CN is the user, O the groups, as upstream), and the admin
 //! kubeconfig.
+//!
+//! As upstream (Go's `RequestClientCert`), the handshake asks for a client certificate but
+//! does not verify it; each connection's certificate is verified against the client CA
+//! afterwards, so a certificate from another CA is a 401 rather than a failed handshake. The
+//! serving certificate is re-read when its files change. TLS 1.2 is the minimum.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,12 +18,7 @@ use rcgen::{
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-/// Who made a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserInfo {
-    pub name: String,
-    pub groups: Vec<String>,
-}
+use crate::authn::{PeerCertificate, UserInfo};
 
 /// Paths of the certificates a server runs with.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ pub struct Pki {
     pub client_ca: PathBuf,
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
@@ -163,17 +163,14 @@ pub fn write_kubeconfig(
     write_private(path, &doc)
 }
 
-/// rustls server config: our serving certificate; client certificates are asked for and
-/// verified against `client_ca`, but optional (requests without one are anonymous).
-pub fn server_config(pki: &Pki) -> anyhow::Result<rustls::ServerConfig> {
+/// rustls server config: our serving certificate (re-read when its files change); client
+/// certificates are asked for, and verified per connection with [`ClientCertificates`].
+pub fn server_config(pki: &Pki) -> anyhow::Result<(rustls::ServerConfig, ClientCertificates)> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&pki.serving_cert)
-        .with_context(|| format!("read {}", pki.serving_cert.display()))?
-        .collect::<Result<_, _>>()?;
-    let key = PrivateKeyDer::from_pem_file(&pki.serving_key)
-        .with_context(|| format!("read {}", pki.serving_key.display()))?;
     let mut roots = rustls::RootCertStore::empty();
-    for c in CertificateDer::pem_file_iter(&pki.client_ca)? {
+    for c in CertificateDer::pem_file_iter(&pki.client_ca)
+        .with_context(|| format!("read {}", pki.client_ca.display()))?
+    {
         roots.add(c?)?;
     }
     let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
@@ -182,12 +179,162 @@ pub fn server_config(pki: &Pki) -> anyhow::Result<rustls::ServerConfig> {
     )
     .allow_unauthenticated()
     .build()?;
+    let clients = ClientCertificates { verifier };
+    let serving = ServingCertificate::load(pki, provider.clone())?;
     let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(certs, key)?;
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
+        .with_client_cert_verifier(Arc::new(RequestClientCert(clients.verifier.clone())))
+        .with_cert_resolver(Arc::new(serving));
     cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(cfg)
+    Ok((cfg, clients))
+}
+
+/// Verifies the client certificates connections presented, against `--client-ca-file`.
+#[derive(Clone)]
+pub struct ClientCertificates {
+    verifier: Arc<dyn rustls::server::danger::ClientCertVerifier>,
+}
+
+impl ClientCertificates {
+    /// What the certificate chain a client presented proves.
+    pub fn peer(&self, chain: &[CertificateDer<'_>]) -> PeerCertificate {
+        let Some((leaf, intermediates)) = chain.split_first() else {
+            return PeerCertificate::None;
+        };
+        let now = rustls::pki_types::UnixTime::now();
+        if let Err(e) = self.verifier.verify_client_cert(leaf, intermediates, now) {
+            return PeerCertificate::Invalid(format!("verifying certificate: {e}"));
+        }
+        match identity(leaf) {
+            Some(u) => PeerCertificate::Verified(u),
+            None => PeerCertificate::Invalid("certificate has no common name".into()),
+        }
+    }
+}
+
+/// Asks for a client certificate and checks the handshake signature made with it, but leaves
+/// the chain to [`ClientCertificates::peer`].
+#[derive(Debug)]
+struct RequestClientCert(Arc<dyn rustls::server::danger::ClientCertVerifier>);
+
+impl rustls::server::danger::ClientCertVerifier for RequestClientCert {
+    fn offer_client_auth(&self) -> bool {
+        true
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        false
+    }
+
+    fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+        self.0.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+        Ok(rustls::server::danger::ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// The serving certificate, re-read (at most once a second) when its files change.
+#[derive(Debug)]
+struct ServingCertificate {
+    cert: PathBuf,
+    key: PathBuf,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    current: std::sync::Mutex<Serving>,
+}
+
+#[derive(Debug)]
+struct Serving {
+    key: Arc<rustls::sign::CertifiedKey>,
+    modified: Option<(std::time::SystemTime, std::time::SystemTime)>,
+    checked: std::time::Instant,
+}
+
+fn modified(cert: &Path, key: &Path) -> Option<(std::time::SystemTime, std::time::SystemTime)> {
+    let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    Some((m(cert)?, m(key)?))
+}
+
+impl ServingCertificate {
+    fn load(pki: &Pki, provider: Arc<rustls::crypto::CryptoProvider>) -> anyhow::Result<Self> {
+        let key = Self::read(&pki.serving_cert, &pki.serving_key, &provider)?;
+        Ok(ServingCertificate {
+            current: std::sync::Mutex::new(Serving {
+                key,
+                modified: modified(&pki.serving_cert, &pki.serving_key),
+                checked: std::time::Instant::now(),
+            }),
+            cert: pki.serving_cert.clone(),
+            key: pki.serving_key.clone(),
+            provider,
+        })
+    }
+
+    fn read(
+        cert: &Path,
+        key: &Path,
+        provider: &rustls::crypto::CryptoProvider,
+    ) -> anyhow::Result<Arc<rustls::sign::CertifiedKey>> {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+            .with_context(|| format!("read {}", cert.display()))?
+            .collect::<Result<_, _>>()?;
+        let der =
+            PrivateKeyDer::from_pem_file(key).with_context(|| format!("read {}", key.display()))?;
+        let signing = provider.key_provider.load_private_key(der)?;
+        Ok(Arc::new(rustls::sign::CertifiedKey::new(certs, signing)))
+    }
+}
+
+impl rustls::server::ResolvesServerCert for ServingCertificate {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let mut cur = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if cur.checked.elapsed() >= std::time::Duration::from_secs(1) {
+            cur.checked = std::time::Instant::now();
+            let now = modified(&self.cert, &self.key);
+            if now.is_some() && now != cur.modified {
+                match Self::read(&self.cert, &self.key, &self.provider) {
+                    Ok(k) => {
+                        tracing::info!(cert = %self.cert.display(), "serving certificate reloaded");
+                        cur.key = k;
+                        cur.modified = now;
+                    }
+                    Err(err) => tracing::warn!(%err, "serving certificate not reloaded"),
+                }
+            }
+        }
+        Some(cur.key.clone())
+    }
 }
 
 /// The user a verified client certificate names.
@@ -204,7 +351,11 @@ pub fn identity(cert: &CertificateDer<'_>) -> Option<UserInfo> {
         .iter_organization()
         .filter_map(|o| o.as_str().ok().map(str::to_string))
         .collect();
-    Some(UserInfo { name, groups })
+    Some(UserInfo {
+        name,
+        groups,
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]
@@ -222,7 +373,8 @@ mod tests {
             identity(&der),
             Some(UserInfo {
                 name: "alice".into(),
-                groups: vec!["devs".into()]
+                groups: vec!["devs".into()],
+                ..Default::default()
             })
         );
         // The CA is reused, not regenerated.

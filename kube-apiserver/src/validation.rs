@@ -1181,6 +1181,7 @@ fn validate_kind(api_version: &str, kind: &str, obj: &Value, old: Option<&Value>
         ("batch", "Job") => validate_job(obj, old, e),
         ("batch", "CronJob") => validate_cron_job(obj, old, e),
         ("coordination.k8s.io", "Lease") => validate_lease(obj, e),
+        ("certificates.k8s.io", "CertificateSigningRequest") => validate_csr(obj, old, e),
         ("rbac.authorization.k8s.io", "Role") => validate_rules(obj, true, e),
         ("rbac.authorization.k8s.io", "ClusterRole") => validate_rules(obj, false, e),
         ("rbac.authorization.k8s.io", "RoleBinding") => validate_role_binding(obj, old, true, e),
@@ -3806,6 +3807,149 @@ fn validate_pvc(obj: &Value, e: &mut Errs) {
                 quote(vm),
                 &["Block", "Filesystem"],
             ));
+        }
+    }
+}
+
+const KEY_USAGES: &[&str] = &[
+    "signing",
+    "digital signature",
+    "content commitment",
+    "key encipherment",
+    "key agreement",
+    "data encipherment",
+    "cert sign",
+    "crl sign",
+    "encipher only",
+    "decipher only",
+    "any",
+    "server auth",
+    "client auth",
+    "code signing",
+    "email protection",
+    "s/mime",
+    "ipsec end system",
+    "ipsec tunnel",
+    "ipsec user",
+    "timestamping",
+    "ocsp signing",
+    "microsoft sgc",
+    "netscape sgc",
+];
+
+/// CertificateSigningRequests (upstream's `ValidateCertificateSigningRequest*`): a PEM
+/// `CERTIFICATE REQUEST`, a qualified signer name, known usages, a lifetime of at least ten
+/// minutes; conditions of one kind each, Approved and Denied exclusive, and never removed.
+fn validate_csr(obj: &Value, old: Option<&Value>, e: &mut Errs) {
+    let sp = P::root("spec");
+    let spec = get(obj, "spec").cloned().unwrap_or(Value::Null);
+    let request = spec.get("request").and_then(Value::as_str).unwrap_or("");
+    use base64::Engine;
+    match base64::engine::general_purpose::STANDARD.decode(request) {
+        Ok(pem) => {
+            let text = String::from_utf8_lossy(&pem);
+            if !text.contains("-----BEGIN CERTIFICATE REQUEST-----") {
+                e.push(invalid(
+                    &sp.c("request"),
+                    "[]byte{...}".into(),
+                    "PEM block type must be CERTIFICATE REQUEST",
+                ));
+            }
+        }
+        Err(_) => e.push(invalid(
+            &sp.c("request"),
+            "[]byte{...}".into(),
+            "PEM block type must be CERTIFICATE REQUEST",
+        )),
+    }
+    let usages = spec
+        .get("usages")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if usages.is_empty() {
+        e.push(required(&sp.c("usages"), "usages must be provided"));
+    }
+    for (i, u) in usages.iter().enumerate() {
+        let u = u.as_str().unwrap_or("");
+        if !KEY_USAGES.contains(&u) {
+            e.push(not_supported(&sp.c("usages").i(i), quote(u), KEY_USAGES));
+        }
+    }
+    let signer = spec.get("signerName").and_then(Value::as_str).unwrap_or("");
+    if signer.is_empty() {
+        e.push(required(&sp.c("signerName"), ""));
+    } else if !signer.contains('/') || signer.starts_with('/') || signer.ends_with('/') {
+        e.push(invalid(
+            &sp.c("signerName"),
+            quote(signer),
+            "must be a fully qualified domain and path of the form 'example.com/signer-name'",
+        ));
+    }
+    if let Some(secs) = spec.get("expirationSeconds").and_then(Value::as_i64)
+        && secs < 600
+    {
+        e.push(invalid(
+            &sp.c("expirationSeconds"),
+            secs.to_string(),
+            "may not specify a duration less than 600 seconds (10 minutes)",
+        ));
+    }
+    let cp = P::root("status").c("conditions");
+    let conditions = obj
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, c) in conditions.iter().enumerate() {
+        let ty = c.get("type").and_then(Value::as_str).unwrap_or("");
+        if ty.is_empty() {
+            e.push(required(&cp.i(i).c("type"), ""));
+            continue;
+        }
+        let status = c.get("status").and_then(Value::as_str).unwrap_or("");
+        if !matches!(status, "True" | "False" | "Unknown") {
+            e.push(not_supported(
+                &cp.i(i).c("status"),
+                quote(status),
+                &["False", "True", "Unknown"],
+            ));
+        }
+        if seen.contains(&ty) {
+            e.push(FieldError::new(
+                FieldErrorKind::Duplicate,
+                &cp.i(i).c("type"),
+                Some(quote(ty)),
+                "",
+            ));
+        }
+        if (ty == "Approved" && seen.contains(&"Denied"))
+            || (ty == "Denied" && seen.contains(&"Approved"))
+        {
+            e.push(invalid(
+                &cp.i(i).c("type"),
+                quote(ty),
+                "Approved and Denied conditions are mutually exclusive",
+            ));
+        }
+        seen.push(ty);
+    }
+    if let Some(old) = old {
+        for kept in ["Approved", "Denied"] {
+            let had = old
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c.get("type").and_then(Value::as_str) == Some(kept))
+                });
+            if had && !seen.contains(&kept) {
+                e.push(forbidden(
+                    &cp,
+                    format!("updates may not remove a condition of type {kept:?}"),
+                ));
+            }
         }
     }
 }

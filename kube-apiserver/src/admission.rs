@@ -1,0 +1,758 @@
+//! Admission: what every write passes through after decoding and defaulting, in upstream's
+//! order — mutating plugins, then the object's validation, then validating plugins — and the
+//! RBAC registry's escalation checks (a user cannot grant permissions they do not hold, nor
+//! bind a role they could not grant, unless they may `escalate` or `bind`).
+//!
+//! Mutating: Priority, DefaultTolerationSeconds, LimitRanger (defaults), TaintNodesByCondition,
+//! DefaultStorageClass. Validating: NamespaceLifecycle (system namespaces are not deleted;
+//! creates in missing or terminating namespaces are refused by the registry), NodeRestriction,
+//! LimitRanger, PodSecurity, and ResourceQuota last — usage is charged to each matching quota's
+//! `status.used` with a compare-and-swap on the quota before the object is written, so
+//! concurrent creates never exceed it (as upstream, usage is given back by recalculation, not
+//! on delete). The plugins' pure logic lives in `admission_plugins` and `pod_security`.
+//!
+//! Writes the server makes itself (bootstrap objects) carry no user and skip admission.
+//!
+//! Not here: the ServiceAccount plugin (it needs the service account controller of
+//! kube-controller-manager), admission webhooks and ValidatingAdmissionPolicy.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef,
+};
+use serde_json::Value;
+
+use crate::authn::{PRIVILEGED_GROUP, UserInfo};
+use crate::authz::{Attributes, Authorizer};
+use crate::error::{ApiError, ApiResult};
+use crate::registry::Registry;
+use crate::resources::Resource;
+
+/// What an admission request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One write as admission sees it.
+pub struct Request<'a> {
+    pub operation: Operation,
+    pub resource: &'static Resource,
+    pub subresource: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+    pub name: &'a str,
+    pub user: &'a UserInfo,
+    pub dry_run: bool,
+}
+
+/// The admission chain of a server.
+pub struct Admission {
+    authz: Arc<Authorizer>,
+    pod_security: crate::pod_security::PodSecurityConfiguration,
+}
+
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// The system namespaces that may not be deleted (upstream's NamespaceLifecycle).
+const IMMORTAL_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+impl Admission {
+    pub fn new(authz: Arc<Authorizer>) -> Admission {
+        Admission {
+            authz,
+            pod_security: Default::default(),
+        }
+    }
+
+    /// Mutating plugins; returns warnings.
+    pub async fn mutate(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: &mut Value,
+        old: Option<&Value>,
+    ) -> ApiResult<Vec<String>> {
+        use crate::admission_plugins as plugins;
+        let r = req.resource;
+        if r.group == "certificates.k8s.io" && req.operation == Operation::Create {
+            // The CertificateSigningRequest strategy: the requester is who asked, and nothing
+            // is approved at creation.
+            let user = req.user;
+            obj["spec"]["username"] = Value::String(user.name.clone());
+            obj["spec"]["uid"] = Value::String(user.uid.clone());
+            obj["spec"]["groups"] = serde_json::json!(user.groups);
+            obj["spec"]["extra"] = serde_json::json!(user.extra);
+            for k in ["uid", "extra"] {
+                let empty = obj["spec"][k].as_str() == Some("")
+                    || obj["spec"][k].as_object().is_some_and(|m| m.is_empty());
+                if empty && let Some(spec) = obj["spec"].as_object_mut() {
+                    spec.remove(k);
+                }
+            }
+            obj["status"] = serde_json::json!({});
+            return Ok(Vec::new());
+        }
+        if !r.group.is_empty() || req.subresource.is_some() {
+            return Ok(Vec::new());
+        }
+        let ns = req.namespace.unwrap_or("");
+        match (r.plural, req.operation) {
+            ("pods", Operation::Create) => {
+                let classes =
+                    cached_all(registry, "scheduling.k8s.io", "priorityclasses", None).await?;
+                plugins::priority_admit_pod(obj, &classes).map_err(|e| forbidden(req, &e))?;
+                plugins::default_toleration_seconds(obj);
+                let ranges = cached_all(registry, "", "limitranges", Some(ns)).await?;
+                plugins::limit_ranger_default_pod(obj, &ranges);
+            }
+            ("pods", Operation::Update) => {
+                if let Some(old) = old {
+                    plugins::priority_admit_pod_update(obj, old);
+                }
+            }
+            ("nodes", Operation::Create) => plugins::taint_new_node(obj),
+            ("persistentvolumeclaims", Operation::Create) => {
+                let classes =
+                    cached_all(registry, "storage.k8s.io", "storageclasses", None).await?;
+                plugins::default_storage_class(obj, &classes).map_err(|e| forbidden(req, &e))?;
+            }
+            ("resourcequotas", Operation::Create | Operation::Update) => {
+                // The usage a new quota starts from (the resourcequota controller's first
+                // sync); later changes are charged by admission.
+                let objects = namespace_objects(registry, ns, obj).await?;
+                let mut status = plugins::quota_status(obj, &objects);
+                if let (Some(old_used), Some(Operation::Update)) = (
+                    old.and_then(|o| o.pointer("/status/used")),
+                    Some(req.operation),
+                ) && old.and_then(|o| o.pointer("/spec/hard")) == obj.pointer("/spec/hard")
+                {
+                    status["used"] = old_used.clone();
+                }
+                obj["status"] = status;
+            }
+            _ => {}
+        }
+        Ok(Vec::new())
+    }
+
+    /// Validating plugins and registry checks; returns warnings.
+    pub async fn validate(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: Option<&Value>,
+        old: Option<&Value>,
+    ) -> ApiResult<Vec<String>> {
+        if req.operation == Operation::Delete
+            && req.resource.group.is_empty()
+            && req.resource.plural == "namespaces"
+            && IMMORTAL_NAMESPACES.contains(&req.name)
+        {
+            return Err(crate::authz::forbidden_error(
+                "",
+                "namespaces",
+                req.name,
+                "this namespace may not be deleted",
+            ));
+        }
+        let mut warnings = Vec::new();
+        if req.resource.group == RBAC_GROUP
+            && req.subresource.is_none()
+            && let Some(obj) = obj
+        {
+            self.confirm_no_escalation(registry, req, obj, old).await?;
+        }
+        node_restriction(registry, req, obj, old).await?;
+        if req.resource.group == "certificates.k8s.io"
+            && let Some(obj) = obj
+        {
+            self.certificate_admission(registry, req, obj, old).await?;
+        }
+        if let Some(obj) = obj
+            && req.operation != Operation::Delete
+        {
+            let r = req.resource;
+            if r.group.is_empty() && req.subresource.is_none() && req.operation == Operation::Create
+            {
+                let ns = req.namespace.unwrap_or("");
+                let errors = match r.plural {
+                    "pods" => {
+                        let ranges = cached_all(registry, "", "limitranges", Some(ns)).await?;
+                        crate::admission_plugins::limit_ranger_validate_pod(obj, &ranges)
+                    }
+                    "persistentvolumeclaims" => {
+                        let ranges = cached_all(registry, "", "limitranges", Some(ns)).await?;
+                        crate::admission_plugins::limit_ranger_validate_pvc(obj, &ranges)
+                    }
+                    _ => Vec::new(),
+                };
+                if !errors.is_empty() {
+                    return Err(forbidden(
+                        req,
+                        &crate::admission_plugins::aggregate_message(&errors),
+                    ));
+                }
+            }
+            warnings.extend(self.pod_security(registry, req, obj, old).await?);
+            if req.namespace.is_some() {
+                charge_quota(registry, req, obj, old).await?;
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// The PodSecurity plugin: pods (and pod templates, warn and audit only) against their
+    /// namespace's levels; namespace label changes against the pods already there.
+    async fn pod_security(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: &Value,
+        old: Option<&Value>,
+    ) -> ApiResult<Vec<String>> {
+        use crate::pod_security as psa;
+        let r = req.resource;
+        let operation = match req.operation {
+            Operation::Create => psa::Operation::Create,
+            _ => psa::Operation::Update,
+        };
+        if r.group.is_empty() && r.plural == "namespaces" {
+            let labels = |v: &Value| -> std::collections::BTreeMap<String, String> {
+                v.pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let (new_labels, old_labels) = (labels(obj), old.map(labels));
+            let pods = crate::resources::find("", "v1", "pods").expect("pods are served");
+            let listed = registry
+                .cached(pods, &format!("{}{}/", pods.key_prefix(), req.name))
+                .await
+                .map(|(items, _)| {
+                    items
+                        .into_iter()
+                        .map(|(_, e)| (*e.object).clone())
+                        .collect()
+                })
+                .map_err(|e| e.message);
+            let decision = psa::validate_namespace(
+                &self.pod_security,
+                &psa::NamespaceRequest {
+                    name: req.name,
+                    operation,
+                    subresource: req.subresource.unwrap_or(""),
+                    labels: &new_labels,
+                    old_labels: old_labels.as_ref(),
+                },
+                move || listed,
+            );
+            if let Some(msg) = decision.invalid {
+                let causes: Vec<Value> = decision
+                    .field_errors
+                    .iter()
+                    .map(|e| serde_json::json!({"reason": "FieldValueInvalid", "message": e.to_string(), "field": e.field}))
+                    .collect();
+                return Err(ApiError {
+                    details: Some(
+                        serde_json::json!({"name": req.name, "kind": "Namespace", "causes": causes}),
+                    ),
+                    ..ApiError::new(422, "Invalid", msg)
+                });
+            }
+            return Ok(decision.warnings);
+        }
+        if !psa::applies_to(r.group, r.kind) {
+            return Ok(Vec::new());
+        }
+        let ns = req.namespace.unwrap_or("");
+        let namespaces =
+            crate::resources::find("", "v1", "namespaces").expect("namespaces are served");
+        let labels: std::collections::BTreeMap<String, String> = registry
+            .cached_object(namespaces, None, ns)
+            .await?
+            .and_then(|n| {
+                n.pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                            .collect()
+                    })
+            })
+            .unwrap_or_default();
+        let (policy, errors) = psa::policy_to_evaluate(&labels, &self.pod_security.defaults);
+        let decision = psa::admit(
+            &policy,
+            &errors,
+            &self.pod_security.exemptions,
+            &psa::AdmissionRequest {
+                group: r.group,
+                kind: r.kind,
+                namespace: ns,
+                name: req.name,
+                object: obj,
+                old_object: old,
+                operation,
+                subresource: req.subresource.unwrap_or(""),
+                username: &req.user.name,
+            },
+        );
+        if let Some(msg) = decision.deny {
+            return Err(ApiError {
+                details: Some(serde_json::json!({"name": req.name, "kind": r.plural})),
+                ..ApiError::new(403, "Forbidden", msg)
+            });
+        }
+        Ok(decision.warnings)
+    }
+
+    /// CertificateApproval, CertificateSigning and CertificateSubjectRestriction: approving
+    /// (or denying) needs `approve` on the signer, issuing needs `sign` on it, and nobody gets
+    /// a `system:masters` client certificate through a CSR.
+    async fn certificate_admission(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: &Value,
+        old: Option<&Value>,
+    ) -> ApiResult<()> {
+        let signer = obj
+            .pointer("/spec/signerName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let verb = match (req.operation, req.subresource) {
+            (Operation::Update, Some("approval")) => {
+                let conditions =
+                    |v: Option<&Value>| v.and_then(|v| v.pointer("/status/conditions")).cloned();
+                (conditions(Some(obj)) != conditions(old)).then_some("approve")
+            }
+            (Operation::Update, Some("status")) => {
+                let cert =
+                    |v: Option<&Value>| v.and_then(|v| v.pointer("/status/certificate")).cloned();
+                (cert(Some(obj)) != cert(old)).then_some("sign")
+            }
+            (Operation::Create, None) => {
+                if signer == "kubernetes.io/kube-apiserver-client"
+                    && csr_organizations(obj).iter().any(|o| o == PRIVILEGED_GROUP)
+                {
+                    return Err(forbidden(
+                        req,
+                        "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed",
+                    ));
+                }
+                None
+            }
+            _ => None,
+        };
+        let Some(verb) = verb else { return Ok(()) };
+        let domain_wildcard = signer
+            .split_once('/')
+            .map(|(d, _)| format!("{d}/*"))
+            .unwrap_or_default();
+        for name in [signer.to_string(), domain_wildcard] {
+            let a = Attributes {
+                verb: verb.into(),
+                resource_request: true,
+                api_group: "certificates.k8s.io".into(),
+                resource: "signers".into(),
+                name,
+                ..Default::default()
+            };
+            if self.authz.authorize(registry, req.user, &a).await.0 {
+                return Ok(());
+            }
+        }
+        let what = if verb == "approve" { "approve" } else { "sign" };
+        Err(forbidden(
+            req,
+            &format!("user not permitted to {what} requests with signerName {signer:?}"),
+        ))
+    }
+
+    /// Upstream's RBAC registry checks on Roles, ClusterRoles and their bindings.
+    async fn confirm_no_escalation(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: &Value,
+        old: Option<&Value>,
+    ) -> ApiResult<()> {
+        let user = req.user;
+        if user.in_group(PRIVILEGED_GROUP) {
+            return Ok(());
+        }
+        let ns = req.namespace.unwrap_or("");
+        let r = req.resource;
+        let (group, plural) = (r.group, r.plural);
+        let invalid_body = |e: serde_json::Error| ApiError::bad_request(e.to_string());
+        match r.kind {
+            "Role" | "ClusterRole" => {
+                let rules: Vec<PolicyRule> = if r.kind == "Role" {
+                    let role: Role = serde_json::from_value(obj.clone()).map_err(invalid_body)?;
+                    role.rules.unwrap_or_default()
+                } else {
+                    let role: ClusterRole =
+                        serde_json::from_value(obj.clone()).map_err(invalid_body)?;
+                    role.rules.unwrap_or_default()
+                };
+                // An update that grants nothing new needs no check (upstream compares rules).
+                if let Some(old) = old
+                    && old.get("rules") == obj.get("rules")
+                {
+                    return Ok(());
+                }
+                if self
+                    .allowed(registry, user, "escalate", ns, plural, req.name)
+                    .await
+                {
+                    return Ok(());
+                }
+                self.covered(registry, user, ns, &rules, group, plural, req.name)
+                    .await
+            }
+            "RoleBinding" | "ClusterRoleBinding" => {
+                let role_ref: RoleRef = if r.kind == "RoleBinding" {
+                    let b: RoleBinding =
+                        serde_json::from_value(obj.clone()).map_err(invalid_body)?;
+                    b.role_ref
+                } else {
+                    let b: ClusterRoleBinding =
+                        serde_json::from_value(obj.clone()).map_err(invalid_body)?;
+                    b.role_ref
+                };
+                if let Some(old) = old
+                    && old.get("roleRef") == obj.get("roleRef")
+                    && old.get("subjects") == obj.get("subjects")
+                {
+                    return Ok(());
+                }
+                let ref_plural = match role_ref.kind.as_str() {
+                    "Role" => "roles",
+                    _ => "clusterroles",
+                };
+                let ref_ns = if role_ref.kind == "Role" { ns } else { "" };
+                // Upstream's BindingAuthorized: the `bind` verb on the referenced role.
+                let bind = Attributes {
+                    verb: "bind".into(),
+                    resource_request: true,
+                    namespace: ns.into(),
+                    api_group: RBAC_GROUP.into(),
+                    resource: ref_plural.into(),
+                    name: role_ref.name.clone(),
+                    ..Default::default()
+                };
+                if self.authz.authorize(registry, user, &bind).await.0 {
+                    return Ok(());
+                }
+                let rules = role_rules(registry, &role_ref, ref_ns).await?;
+                self.covered(registry, user, ns, &rules, group, plural, req.name)
+                    .await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn allowed(
+        &self,
+        registry: &Registry,
+        user: &UserInfo,
+        verb: &str,
+        ns: &str,
+        plural: &str,
+        name: &str,
+    ) -> bool {
+        let a = Attributes {
+            verb: verb.into(),
+            resource_request: true,
+            namespace: ns.into(),
+            api_group: RBAC_GROUP.into(),
+            resource: plural.into(),
+            name: name.into(),
+            ..Default::default()
+        };
+        self.authz.authorize(registry, user, &a).await.0
+    }
+
+    /// Upstream's ConfirmNoEscalation: the user's own rules in `ns` must cover `rules`.
+    #[allow(clippy::too_many_arguments)]
+    async fn covered(
+        &self,
+        registry: &Registry,
+        user: &UserInfo,
+        ns: &str,
+        rules: &[PolicyRule],
+        group: &str,
+        plural: &str,
+        name: &str,
+    ) -> ApiResult<()> {
+        let (owned, errors) = self
+            .authz
+            .rbac_rules(registry, user, ns)
+            .await
+            .map_err(ApiError::internal)?;
+        let (ok, uncovered) = crate::rbac::covers(&owned, rules);
+        if ok {
+            return Ok(());
+        }
+        let msg = crate::rbac::escalation_message(user, ns, &uncovered, &errors);
+        Err(crate::authz::forbidden_error(group, plural, name, &msg))
+    }
+}
+
+/// The rules of the role a binding refers to (upstream's GetRoleReferenceRules).
+async fn role_rules(
+    registry: &Registry,
+    role_ref: &RoleRef,
+    ns: &str,
+) -> ApiResult<Vec<PolicyRule>> {
+    let plural = if role_ref.kind == "Role" {
+        "roles"
+    } else {
+        "clusterroles"
+    };
+    if role_ref.api_group != RBAC_GROUP || !matches!(role_ref.kind.as_str(), "Role" | "ClusterRole")
+    {
+        return Err(ApiError::bad_request(format!(
+            "unsupported role reference kind: {:?}",
+            role_ref.kind
+        )));
+    }
+    let r = crate::resources::find(RBAC_GROUP, "v1", plural).expect("RBAC is served");
+    let obj = registry
+        .get(r, (role_ref.kind == "Role").then_some(ns), &role_ref.name)
+        .await?;
+    let rules = obj
+        .get("rules")
+        .cloned()
+        .map(serde_json::from_value::<Vec<PolicyRule>>)
+        .transpose()
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .unwrap_or_default();
+    Ok(rules)
+}
+
+/// `admission.NewForbidden`: `<resource> "<name>" is forbidden: <message>`.
+fn forbidden(req: &Request<'_>, message: &str) -> ApiError {
+    crate::authz::forbidden_error(req.resource.group, req.resource.plural, req.name, message)
+}
+
+fn builtin(group: &str, plural: &str) -> &'static Resource {
+    crate::resources::RESOURCES
+        .iter()
+        .find(|r| r.group == group && r.plural == plural && r.is_stored())
+        .expect("built-in resource")
+}
+
+/// Objects of a built-in resource from the watch cache (of one namespace, or all).
+async fn cached_all(
+    registry: &Registry,
+    group: &str,
+    plural: &str,
+    namespace: Option<&str>,
+) -> ApiResult<Vec<Value>> {
+    let r = builtin(group, plural);
+    let prefix = match namespace {
+        Some(ns) => format!("{}{ns}/", r.key_prefix()),
+        None => r.key_prefix(),
+    };
+    let (items, _) = registry.cached(r, &prefix).await?;
+    Ok(items
+        .into_iter()
+        .map(|(_, e)| (*e.object).clone())
+        .collect())
+}
+
+/// The objects of a namespace a quota may count: pods, services, configmaps, secrets, claims,
+/// replication controllers, quotas, and every `count/<resource>.<group>` the quota names.
+async fn namespace_objects(
+    registry: &Registry,
+    ns: &str,
+    quota: &Value,
+) -> ApiResult<Vec<(String, String, Value)>> {
+    let mut kinds: Vec<(&'static str, &'static str)> = vec![
+        ("", "pods"),
+        ("", "services"),
+        ("", "configmaps"),
+        ("", "secrets"),
+        ("", "persistentvolumeclaims"),
+        ("", "replicationcontrollers"),
+        ("", "resourcequotas"),
+    ];
+    if let Some(hard) = quota.pointer("/spec/hard").and_then(Value::as_object) {
+        for name in hard.keys() {
+            let Some(counted) = name.strip_prefix("count/") else {
+                continue;
+            };
+            let (plural, group) = counted.split_once('.').unwrap_or((counted, ""));
+            if let Some(r) = crate::resources::RESOURCES
+                .iter()
+                .find(|r| r.group == group && r.plural == plural && r.is_stored())
+                && !kinds.contains(&(r.group, r.plural))
+            {
+                kinds.push((r.group, r.plural));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (group, plural) in kinds {
+        for obj in cached_all(registry, group, plural, Some(ns)).await? {
+            out.push((group.to_string(), plural.to_string(), obj));
+        }
+    }
+    Ok(out)
+}
+
+/// ResourceQuota: charge the write to every matching quota of its namespace, each with a
+/// compare-and-swap on the quota, retried from a fresh read when another write charged it
+/// first; refused with upstream's message when a quota would be exceeded.
+async fn charge_quota(
+    registry: &Registry,
+    req: &Request<'_>,
+    obj: &Value,
+    old: Option<&Value>,
+) -> ApiResult<()> {
+    let r = req.resource;
+    if crate::admission_plugins::quota_ignores(r.group, r.plural) {
+        return Ok(());
+    }
+    let quotas_r = builtin("", "resourcequotas");
+    let ns = req.namespace.unwrap_or("");
+    for _ in 0..32 {
+        let (quotas, _, _, _) = registry
+            .list(quotas_r, Some(ns), &crate::registry::ListOptions::default())
+            .await?;
+        if quotas.is_empty() {
+            return Ok(());
+        }
+        let changes = match req.subresource {
+            None => crate::admission_plugins::quota_admit(r.group, r.plural, obj, old, &quotas),
+            Some(sub) => crate::admission_plugins::quota_admit_subresource(
+                r.group, r.plural, sub, obj, old, &quotas,
+            ),
+        }
+        .map_err(|e| forbidden(req, &e))?;
+        if changes.is_empty() || req.dry_run {
+            return Ok(());
+        }
+        let mut conflicted = false;
+        for (name, used) in changes {
+            let Some(q) = quotas.iter().find(|q| crate::registry::name_of(q) == name) else {
+                continue;
+            };
+            let mut updated = q.clone();
+            updated["status"]["used"] = used;
+            match registry
+                .replace_unchecked(quotas_r, Some(ns), &name, q, updated)
+                .await
+            {
+                Ok(()) => {}
+                Err(e) if e.code == 409 => {
+                    conflicted = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !conflicted {
+            return Ok(());
+        }
+    }
+    Err(ApiError::new(
+        429,
+        "TooManyRequests",
+        "too many concurrent writes to resource quotas; try again",
+    ))
+}
+
+/// NodeRestriction: a kubelet may change only its own Node, and only pods bound to it
+/// (creating mirror pods only).
+async fn node_restriction(
+    _registry: &Registry,
+    req: &Request<'_>,
+    obj: Option<&Value>,
+    old: Option<&Value>,
+) -> ApiResult<()> {
+    let Some(node) = req.user.node_name() else {
+        return Ok(());
+    };
+    let r = req.resource;
+    let node_of = |v: Option<&Value>| {
+        v.and_then(|v| v.pointer("/spec/nodeName"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let same_node = |v: Option<&Value>| node_of(v) == node;
+    let refusal = match (r.group, r.plural, req.operation, req.subresource) {
+        ("", "nodes", ..) if req.name != node => Some(format!(
+            "node {node:?} is not allowed to modify node {:?}",
+            req.name
+        )),
+        ("", "pods", Operation::Create, None) => {
+            let obj = obj.unwrap_or(&Value::Null);
+            if obj
+                .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+                .is_none()
+            {
+                Some(format!(
+                    "pod does not have \"kubernetes.io/config.mirror\" annotation, node {node:?} can only create mirror pods"
+                ))
+            } else if !same_node(Some(obj)) {
+                Some(format!(
+                    "node {node:?} can only create pods with spec.nodeName set to itself"
+                ))
+            } else {
+                None
+            }
+        }
+        ("", "pods", Operation::Update, Some("status")) if !same_node(old) => Some(format!(
+            "node {node:?} can only update pod status for pods with spec.nodeName set to itself"
+        )),
+        ("", "pods", Operation::Delete, None) if !same_node(old) => Some(format!(
+            "node {node:?} can only delete pods with spec.nodeName set to itself"
+        )),
+        ("coordination.k8s.io", "leases", Operation::Create, _)
+            if req.name != node || req.namespace != Some("kube-node-lease") =>
+        {
+            Some("can only access node lease with the same name as the requesting node".into())
+        }
+        _ => None,
+    };
+    if let Some(msg) = refusal {
+        return Err(forbidden(req, &msg));
+    }
+    Ok(())
+}
+
+/// The subject organizations of a CSR's PEM request.
+fn csr_organizations(csr: &Value) -> Vec<String> {
+    use base64::Engine;
+    use x509_parser::prelude::FromDer;
+    let Some(pem) = csr
+        .pointer("/spec/request")
+        .and_then(Value::as_str)
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+    else {
+        return Vec::new();
+    };
+    let Ok((_, block)) = x509_parser::pem::parse_x509_pem(&pem) else {
+        return Vec::new();
+    };
+    let Ok((_, req)) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(&block.contents)
+    else {
+        return Vec::new();
+    };
+    req.certification_request_info
+        .subject
+        .iter_organization()
+        .filter_map(|o| o.as_str().ok().map(String::from))
+        .collect()
+}
