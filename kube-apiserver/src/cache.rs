@@ -410,6 +410,7 @@ mod tests {
             key: key.into(),
             value: serde_json::to_vec(&serde_json::json!({"metadata": {"name": key}})).unwrap(),
             revision: rev,
+            stale: false,
         }
     }
 

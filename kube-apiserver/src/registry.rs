@@ -817,12 +817,13 @@ impl Registry {
         r: &'static Resource,
         namespace: Option<&str>,
         old: &Value,
-        old_rev: i64,
+        stored: &Stored,
         mut new: Value,
         subresource: Option<&str>,
         opts: &WriteOptions,
         warnings: Vec<String>,
     ) -> ApiResult<Option<Written>> {
+        let old_rev = stored.revision;
         let name = name_of(old).to_string();
         {
             // Fields the client cannot change through an update.
@@ -962,7 +963,9 @@ impl Registry {
             };
             strip(&new) == strip(&old_plain)
         };
-        if unchanged_without_managers {
+        // A value the encryption config would write differently (an older key, or plaintext
+        // now covered) is written anyway: re-writing rotates keys, as upstream.
+        if unchanged_without_managers && !stored.stale {
             let mut obj = old.clone();
             meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(old_rev.to_string()));
             return Ok(Some(Written {
@@ -1059,7 +1062,7 @@ impl Registry {
                     r,
                     namespace,
                     &old,
-                    stored.revision,
+                    &stored,
                     new.clone(),
                     subresource,
                     opts,
@@ -1146,7 +1149,7 @@ impl Registry {
                     r,
                     namespace,
                     &old,
-                    stored.revision,
+                    &stored,
                     new,
                     subresource,
                     &opts,

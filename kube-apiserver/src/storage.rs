@@ -29,6 +29,8 @@ pub struct Stored {
     pub key: String,
     pub value: Vec<u8>,
     pub revision: i64,
+    /// Written by other than the first encryption provider (a re-write rotates it).
+    pub stale: bool,
 }
 
 /// One page of a list.
@@ -93,14 +95,13 @@ impl Transformers {
             .map(|(_, t)| t.as_ref())
     }
 
-    /// A stored value as the API server reads it.
-    fn read(&self, key: &str, value: Vec<u8>) -> Result<Vec<u8>, String> {
+    /// A stored value as the API server reads it, and whether it is stale.
+    fn read(&self, key: &str, value: Vec<u8>) -> Result<(Vec<u8>, bool), String> {
         match self.of(key) {
             Some(t) => t
                 .from_storage(&value, key.as_bytes())
-                .map(|(v, _stale)| v)
                 .map_err(|e| format!("unable to transform key {key:?}: {e}")),
-            None => Ok(value),
+            None => Ok((value, false)),
         }
     }
 
@@ -114,11 +115,23 @@ impl Transformers {
     }
 }
 
-fn read_value(t: &Option<Arc<Transformers>>, key: &str, value: Vec<u8>) -> ApiResult<Vec<u8>> {
-    match t {
-        Some(t) => t.read(key, value).map_err(ApiError::internal),
-        None => Ok(value),
-    }
+/// A stored key's value as read through the encryption config.
+fn stored(
+    t: &Option<Arc<Transformers>>,
+    key: String,
+    value: Vec<u8>,
+    revision: i64,
+) -> ApiResult<Stored> {
+    let (value, stale) = match t {
+        Some(t) => t.read(&key, value).map_err(ApiError::internal)?,
+        None => (value, false),
+    };
+    Ok(Stored {
+        key,
+        value,
+        revision,
+        stale,
+    })
 }
 
 fn store_error(s: tonic::Status) -> ApiError {
@@ -240,11 +253,12 @@ impl Store {
             .into_iter()
             .next()
             .map(|kv| {
-                Ok(Stored {
-                    key: key.to_string(),
-                    value: read_value(&self.transformers, key, kv.value)?,
-                    revision: kv.mod_revision,
-                })
+                stored(
+                    &self.transformers,
+                    key.to_string(),
+                    kv.value,
+                    kv.mod_revision,
+                )
             })
             .transpose()
     }
@@ -285,11 +299,7 @@ impl Store {
             .into_iter()
             .map(|kv| {
                 let key = String::from_utf8_lossy(&kv.key).into_owned();
-                Ok(Stored {
-                    value: read_value(&self.transformers, &key, kv.value)?,
-                    key,
-                    revision: kv.mod_revision,
-                })
+                stored(&self.transformers, key, kv.value, kv.mod_revision)
             })
             .collect::<ApiResult<Vec<_>>>()?;
         Ok(Page {
@@ -403,11 +413,12 @@ impl Store {
         });
         let current = current
             .map(|kv| {
-                Ok(Stored {
-                    key: key.to_string(),
-                    value: read_value(&self.transformers, key, kv.value)?,
-                    revision: kv.mod_revision,
-                })
+                stored(
+                    &self.transformers,
+                    key.to_string(),
+                    kv.value,
+                    kv.mod_revision,
+                )
             })
             .transpose()?;
         Ok(Err(current))
@@ -475,14 +486,18 @@ impl Store {
         let (tx, rx) = mpsc::channel(1024);
         let requester = ProgressRequester(req_tx.clone());
         let transformers = self.transformers.clone();
-        let decrypt = move |key: &str, value: Vec<u8>| match &transformers {
-            Some(t) => t.read(key, value).unwrap_or_else(|err| {
-                // As upstream's watch cache: an undecryptable value is logged and reads
-                // as nothing (the object decodes to an error for its watchers).
+        let decrypt = move |key: &str, value: Vec<u8>, revision: i64| {
+            stored(&transformers, key.to_string(), value, revision).unwrap_or_else(|err| {
+                // An undecryptable value is logged and reads as nothing (the object does not
+                // decode, so the cache leaves it out).
                 tracing::error!(%err, "watch");
-                Vec::new()
-            }),
-            None => value,
+                Stored {
+                    key: key.to_string(),
+                    value: Vec::new(),
+                    revision,
+                    stale: false,
+                }
+            })
         };
         tokio::spawn(async move {
             // Keep the request side open for as long as the watch runs.
@@ -509,11 +524,7 @@ impl Store {
                 for e in resp.events {
                     let Some(kv) = e.kv else { continue };
                     let key = String::from_utf8_lossy(&kv.key).into_owned();
-                    let previous = e.prev_kv.map(|p| Stored {
-                        key: key.clone(),
-                        value: decrypt(&key, p.value),
-                        revision: p.mod_revision,
-                    });
+                    let previous = e.prev_kv.map(|p| decrypt(&key, p.value, p.mod_revision));
                     let change = if e.r#type == EventType::Delete as i32 {
                         match previous {
                             Some(previous) => Change::Delete {
@@ -524,11 +535,7 @@ impl Store {
                         }
                     } else {
                         Change::Put {
-                            current: Stored {
-                                value: decrypt(&key, kv.value),
-                                key,
-                                revision: kv.mod_revision,
-                            },
+                            current: decrypt(&key, kv.value, kv.mod_revision),
                             previous,
                         }
                     };
