@@ -5,9 +5,10 @@
 #   deploy/local-up.sh down [--state-dir DIR] [--purge]
 #                                                stop everything it started (--purge: delete data)
 #
-# What runs today: kube-apiserver with its embedded store (one raftstore member); each
-# component joins as it lands. State (data, certificates, logs, pid files) lives in DIR,
-# by default /var/tmp/local-cluster; DIR/admin.kubeconfig is the admin's kubeconfig.
+# What runs today: kube-apiserver with its embedded store (one raftstore member) and
+# kube-controller-manager; each component joins as it lands. State (data, certificates, logs,
+# pid files) lives in DIR, by default /var/tmp/local-cluster; DIR/admin.kubeconfig is the
+# admin's kubeconfig.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=/var/tmp/local-cluster
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     --state-dir) STATE=$2; shift ;;
     --state-dir=*) STATE=${1#*=} ;;
     --purge) PURGE=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "local-up: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -65,16 +66,21 @@ wait_healthy() { # wait_healthy NAME CURL-ARGS
 if [ "$ACTION" = down ]; then down; exit 0; fi
 
 deploy/install-deps.sh
-cargo build --release --locked -p kube-apiserver
+cargo build --release --locked -p kube-apiserver -p kube-controller-manager
 BIN="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p "$STATE"
 STATE=$(cd "$STATE" && pwd)
 
 start kube-apiserver "$BIN/kube-apiserver" --data-dir "$STATE/kube-apiserver" \
   --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$SECURE_PORT" \
-  --cert-dir "$STATE/pki"
+  --cert-dir "$STATE/pki" --authorization-mode Node,RBAC
 wait_healthy kube-apiserver "-k https://127.0.0.1:$SECURE_PORT/readyz"
 ln -sf "$STATE/pki/admin.kubeconfig" "$STATE/admin.kubeconfig"
+start kube-controller-manager "$BIN/kube-controller-manager" \
+  --kubeconfig "$STATE/pki/controller-manager.kubeconfig" --use-service-account-credentials=true \
+  --cluster-signing-cert-file "$STATE/pki/ca.crt" --cluster-signing-key-file "$STATE/pki/ca.key" \
+  --root-ca-file "$STATE/pki/ca.crt" --bind-address 127.0.0.1 --secure-port "${KUBE_CONTROLLER_MANAGER_PORT:-10257}"
+wait_healthy kube-controller-manager "-k https://127.0.0.1:${KUBE_CONTROLLER_MANAGER_PORT:-10257}/healthz"
 
 cat <<MSG
 The cluster is up (data, certificates and logs in $STATE).

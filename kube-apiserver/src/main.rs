@@ -124,9 +124,10 @@ fn main() -> anyhow::Result<()> {
         audit_log_max_age: flags.audit_log_maxage,
         audit_log_max_backup: flags.audit_log_maxbackup,
         audit_log_max_size: flags.audit_log_maxsize,
-        service_account_max_token_expiration: parse_duration(
+        service_account_max_token_expiration: component_base::duration::parse(
             &flags.service_account_max_token_expiration,
-        )?,
+        )?
+        .as_secs() as i64,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -143,34 +144,4 @@ fn main() -> anyhow::Result<()> {
         running.shutdown().await;
         Ok(())
     })
-}
-
-/// A Go duration (`90s`, `24h`, `1h30m`) in whole seconds.
-fn parse_duration(s: &str) -> anyhow::Result<i64> {
-    if s == "0" {
-        return Ok(0);
-    }
-    let mut total = 0f64;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .ok_or_else(|| anyhow::anyhow!("invalid duration {s:?}: missing unit"))?;
-        let value: f64 = rest[..n]
-            .parse()
-            .map_err(|_| anyhow::anyhow!("invalid duration {s:?}"))?;
-        let unit_end = rest[n..]
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .map_or(rest.len(), |i| n + i);
-        let scale = match &rest[n..unit_end] {
-            "h" => 3600.0,
-            "m" => 60.0,
-            "s" => 1.0,
-            "ms" => 0.001,
-            u => anyhow::bail!("invalid duration {s:?}: unknown unit {u:?}"),
-        };
-        total += value * scale;
-        rest = &rest[unit_end..];
-    }
-    Ok(total as i64)
 }

@@ -113,9 +113,11 @@ pub fn issue(
     Ok((cert.pem(), key.serialize_pem()))
 }
 
-/// Certificates for a server in `dir`: the CA, a serving certificate for `sans`, and an admin
-/// client certificate (`kubernetes-admin` in `system:masters`) with its kubeconfig
-/// `admin.kubeconfig` pointing at `server_url`. Existing files are kept.
+/// Certificates for a server in `dir`: the CA, a serving certificate for `sans`, and
+/// kubeconfigs pointing at `server_url` for the admin (`admin.kubeconfig`: `kubernetes-admin`
+/// in `system:masters`), the controller manager (`controller-manager.kubeconfig`:
+/// `system:kube-controller-manager`) and the scheduler (`scheduler.kubeconfig`:
+/// `system:kube-scheduler`). Existing files are kept.
 pub fn ensure_pki(dir: &Path, sans: &[String], server_url: &str) -> anyhow::Result<Pki> {
     let (ca_pem, issuer) = ensure_ca(dir)?;
     if !dir.join("apiserver.crt").exists() {
@@ -123,16 +125,26 @@ pub fn ensure_pki(dir: &Path, sans: &[String], server_url: &str) -> anyhow::Resu
         std::fs::write(dir.join("apiserver.crt"), cert)?;
         write_private(&dir.join("apiserver.key"), &key)?;
     }
-    if !dir.join("admin.kubeconfig").exists() {
-        let (cert, key) = issue(&issuer, "kubernetes-admin", &["system:masters"], &[])?;
-        write_kubeconfig(
-            &dir.join("admin.kubeconfig"),
-            server_url,
-            &ca_pem,
-            &cert,
-            &key,
+    // The admin's, and the control plane components' (as kubeadm writes admin.conf,
+    // controller-manager.conf and scheduler.conf).
+    for (file, user, group) in [
+        (
+            "admin.kubeconfig",
             "kubernetes-admin",
-        )?;
+            Some("system:masters"),
+        ),
+        (
+            "controller-manager.kubeconfig",
+            "system:kube-controller-manager",
+            None,
+        ),
+        ("scheduler.kubeconfig", "system:kube-scheduler", None),
+    ] {
+        if !dir.join(file).exists() {
+            let groups: Vec<&str> = group.into_iter().collect();
+            let (cert, key) = issue(&issuer, user, &groups, &[])?;
+            write_kubeconfig(&dir.join(file), server_url, &ca_pem, &cert, &key, user)?;
+        }
     }
     Ok(Pki {
         ca_cert: dir.join("ca.crt"),
