@@ -13,8 +13,13 @@
 //!
 //! Writes the server makes itself (bootstrap objects) carry no user and skip admission.
 //!
-//! Not here: the ServiceAccount plugin (it needs the service account controller of
-//! kube-controller-manager), admission webhooks and ValidatingAdmissionPolicy.
+//! The ServiceAccount plugin defaults `serviceAccountName` and mounts the projected token
+//! volume (`kube-api-access-*`: a bound token, `kube-root-ca.crt` and the namespace) at
+//! `/var/run/secrets/kubernetes.io/serviceaccount`. Unlike upstream, a pod whose service
+//! account does not exist (yet) is admitted without the volume rather than refused: an API
+//! server without a controller manager still takes pods.
+//!
+//! Not here: admission webhooks and ValidatingAdmissionPolicy.
 
 use std::sync::Arc;
 
@@ -101,6 +106,7 @@ impl Admission {
         let ns = req.namespace.unwrap_or("");
         match (r.plural, req.operation) {
             ("pods", Operation::Create) => {
+                service_account_admit(registry, ns, obj).await?;
                 let classes =
                     cached_all(registry, "scheduling.k8s.io", "priorityclasses", None).await?;
                 plugins::priority_admit_pod(obj, &classes).map_err(|e| forbidden(req, &e))?;
@@ -624,6 +630,15 @@ async fn charge_quota(
     }
     let quotas_r = builtin("", "resourcequotas");
     let ns = req.namespace.unwrap_or("");
+    // Most namespaces have no quota: the watch cache says so without a store read (as
+    // upstream's quota lister does); with quotas, they are read fresh for the
+    // compare-and-swap.
+    if cached_all(registry, "", "resourcequotas", Some(ns))
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
     for _ in 0..32 {
         let (quotas, _, _, _) = registry
             .list(quotas_r, Some(ns), &crate::registry::ListOptions::default())
@@ -755,4 +770,93 @@ fn csr_organizations(csr: &Value) -> Vec<String> {
         .iter_organization()
         .filter_map(|o| o.as_str().ok().map(String::from))
         .collect()
+}
+
+/// Where service account credentials are mounted.
+const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The ServiceAccount plugin for a new pod.
+async fn service_account_admit(registry: &Registry, ns: &str, pod: &mut Value) -> ApiResult<()> {
+    let spec = &mut pod["spec"];
+    let name = match spec.get("serviceAccountName").and_then(Value::as_str) {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => {
+            spec["serviceAccountName"] = Value::String("default".into());
+            "default".to_string()
+        }
+    };
+    // Mirror pods (static pods a kubelet reports) get no credentials.
+    if pod
+        .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+        .is_some()
+    {
+        return Ok(());
+    }
+    let accounts = builtin("", "serviceaccounts");
+    let Some(sa) = registry.cached_object(accounts, Some(ns), &name).await? else {
+        return Ok(());
+    };
+    let automount = pod
+        .pointer("/spec/automountServiceAccountToken")
+        .and_then(Value::as_bool)
+        .or_else(|| {
+            sa.get("automountServiceAccountToken")
+                .and_then(Value::as_bool)
+        })
+        .unwrap_or(true);
+    if !automount {
+        return Ok(());
+    }
+    let spec = &mut pod["spec"];
+    let mounted = |c: &Value| {
+        c.get("volumeMounts")
+            .and_then(Value::as_array)
+            .is_some_and(|ms| {
+                ms.iter().any(|m| {
+                    m.get("mountPath").and_then(Value::as_str) == Some(SERVICE_ACCOUNT_MOUNT)
+                })
+            })
+    };
+    let all_mounted = ["initContainers", "containers"].iter().all(|list| {
+        spec.get(*list)
+            .and_then(Value::as_array)
+            .is_none_or(|cs| cs.iter().all(mounted))
+    });
+    if all_mounted {
+        return Ok(());
+    }
+    let volume_name = format!("kube-api-access-{}", crate::registry::random_suffix(5));
+    let volume = serde_json::json!({
+        "name": volume_name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+            ]
+        }
+    });
+    match spec.get_mut("volumes").and_then(Value::as_array_mut) {
+        Some(vs) => vs.push(volume),
+        None => spec["volumes"] = Value::Array(vec![volume]),
+    }
+    let mount = serde_json::json!({"name": volume_name, "readOnly": true, "mountPath": SERVICE_ACCOUNT_MOUNT});
+    for list in ["initContainers", "containers"] {
+        for c in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if mounted(c) {
+                continue;
+            }
+            match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
+                Some(ms) => ms.push(mount.clone()),
+                None => c["volumeMounts"] = Value::Array(vec![mount.clone()]),
+            }
+        }
+    }
+    Ok(())
 }

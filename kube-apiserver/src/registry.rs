@@ -274,7 +274,7 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| now.to_string())
 }
 
-fn random_suffix(n: usize) -> String {
+pub(crate) fn random_suffix(n: usize) -> String {
     // upstream's alphabet for generated names: no vowels, no confusable characters
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     (0..n)

@@ -325,11 +325,10 @@ impl ServingCertificate {
     }
 }
 
-impl rustls::server::ResolvesServerCert for ServingCertificate {
-    fn resolve(
-        &self,
-        _hello: rustls::server::ClientHello<'_>,
-    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+impl ServingCertificate {
+    /// The certificate to serve now, re-read first if its files changed (checked at most once
+    /// a second).
+    fn current(&self) -> Arc<rustls::sign::CertifiedKey> {
         let mut cur = self.current.lock().unwrap_or_else(|e| e.into_inner());
         if cur.checked.elapsed() >= std::time::Duration::from_secs(1) {
             cur.checked = std::time::Instant::now();
@@ -345,7 +344,16 @@ impl rustls::server::ResolvesServerCert for ServingCertificate {
                 }
             }
         }
-        Some(cur.key.clone())
+        cur.key.clone()
+    }
+}
+
+impl rustls::server::ResolvesServerCert for ServingCertificate {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.current())
     }
 }
 
@@ -393,6 +401,29 @@ mod tests {
         let before = std::fs::read(dir.path().join("ca.crt")).unwrap();
         ensure_ca(dir.path()).unwrap();
         assert_eq!(before, std::fs::read(dir.path().join("ca.crt")).unwrap());
+    }
+
+    #[test]
+    fn serving_certificate_is_reloaded_when_its_files_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = ensure_pki(dir.path(), &["localhost".into()], "https://127.0.0.1:6443").unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let serving = ServingCertificate::load(&pki, provider).unwrap();
+        let before = serving.current().cert[0].clone();
+        assert_eq!(serving.current().cert[0], before);
+        // A new certificate (as a rotation tool writes it), then the reload interval.
+        let (_, issuer) = ensure_ca(dir.path()).unwrap();
+        let (cert, key) = issue(&issuer, "kube-apiserver", &[], &["localhost".into()]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&pki.serving_cert, cert).unwrap();
+        std::fs::write(&pki.serving_key, key).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_ne!(serving.current().cert[0], before);
+        // A half-written pair keeps the last good certificate.
+        let good = serving.current().cert[0].clone();
+        std::fs::write(&pki.serving_key, "not a key").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(serving.current().cert[0], good);
     }
 
     #[test]

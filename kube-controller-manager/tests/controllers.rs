@@ -14,7 +14,7 @@ use k8s_openapi::api::certificates::v1::{
     CertificateSigningRequest, CertificateSigningRequestSpec,
 };
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
 use kube::api::{Api, ObjectMeta, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -257,6 +257,35 @@ async fn tls_bootstrap_namespace_defaults_aggregation_and_leadership() {
         ca.data.unwrap()["ca.crt"],
         std::fs::read_to_string(pki.join("ca.crt")).unwrap()
     );
+    // Its pods get the service account's credentials mounted (the ServiceAccount admission
+    // plugin), now that the account exists.
+    let pods: Api<Pod> = Api::namespaced(admin.clone(), "team-a");
+    let pod: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "web"},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.24.0"}]}
+    }))
+    .unwrap();
+    let pod = pods.create(&PostParams::default(), &pod).await.unwrap();
+    let spec = pod.spec.unwrap();
+    assert_eq!(spec.service_account_name.as_deref(), Some("default"));
+    let volume = &spec.volumes.unwrap()[0];
+    assert!(volume.name.starts_with("kube-api-access-"), "{volume:?}");
+    let sources = volume.projected.as_ref().unwrap().sources.as_ref().unwrap();
+    assert_eq!(
+        sources[0]
+            .service_account_token
+            .as_ref()
+            .unwrap()
+            .expiration_seconds,
+        Some(3607)
+    );
+    let mount = &spec.containers[0].volume_mounts.as_ref().unwrap()[0];
+    assert_eq!(
+        mount.mount_path,
+        "/var/run/secrets/kubernetes.io/serviceaccount"
+    );
+    assert_eq!(mount.read_only, Some(true));
+
     // ... and gets the ServiceAccount back when it is deleted.
     accounts
         .delete("default", &Default::default())
