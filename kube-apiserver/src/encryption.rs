@@ -29,6 +29,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::gofmt::quote as go_quote;
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::aes::{Aes128, Aes192, Aes256};
@@ -430,31 +431,6 @@ const NON_REST_API_RESOURCE: &str = "resources which do not have REST API/s cann
 const RESOURCE_NAME: &str = "resource name should not contain capital letters";
 const RESOURCE_ACROSS_GROUP: &str = "encrypting the same resource across groups is not supported";
 const DUPLICATE_RESOURCE: &str = "the same resource cannot be specified multiple times";
-
-/// Quotes like Go's `%q`.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 fn required(field: &str, detail: &str) -> String {
     format!("{field}: Required value: {detail}")

@@ -44,6 +44,12 @@ pub fn quote(s: &str) -> String {
     quote_with(s, |c| !c.is_control())
 }
 
+/// Go's `%q` of a `[]string`: `["a" "b"]`.
+pub fn quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| quote(s)).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
 /// Go's `%q` with [`is_print`] deciding what is printable, so that e.g. U+00A0 and U+200B are
 /// escaped as `strconv.Quote` does: what structured-merge-diff's messages print
 /// (`managed_fields`).

@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+pub use crate::gofmt::{quote as go_quote, quote_list as go_quote_list};
 use k8s_openapi::api::authorization::v1::{NonResourceRule, ResourceRule};
 use k8s_openapi::api::rbac::v1::{
     AggregationRule, ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef,
@@ -628,45 +629,6 @@ pub fn covers(owner: &[PolicyRule], requested: &[PolicyRule]) -> (bool, Vec<Poli
 // ---------------------------------------------------------------------------------------------
 // Escalation message (pkg/registry/rbac/validation/rule.go, policy_compact.go)
 // ---------------------------------------------------------------------------------------------
-
-/// Quotes a string as Go's `%q` does.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => {
-                let v = c as u32;
-                if v <= 0xffff {
-                    out.push_str(&format!("\\u{v:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{v:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Formats a string list as Go's `%q` does: `["a" "b"]`.
-pub fn go_quote_list(values: &[String]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| go_quote(v)).collect();
-    format!("[{}]", quoted.join(" "))
-}
 
 /// The compact form of a rule used in escalation messages (CompactString), e.g.
 /// `{APIGroups:[""], Resources:["pods"], Verbs:["get"]}`.
