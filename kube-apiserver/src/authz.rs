@@ -301,19 +301,8 @@ impl Authorizer {
         let mut rules = Vec::new();
         let mut incomplete = false;
         let mut errors = Vec::new();
-        if user.in_group(PRIVILEGED_GROUP) {
-            rules.push(PolicyRule {
-                verbs: vec!["*".into()],
-                api_groups: Some(vec!["*".into()]),
-                resources: Some(vec!["*".into()]),
-                ..Default::default()
-            });
-            rules.push(PolicyRule {
-                verbs: vec!["*".into()],
-                non_resource_urls: Some(vec!["*".into()]),
-                ..Default::default()
-            });
-        }
+        // The privileged-group authorizer resolves no rules (upstream's is not a rule
+        // resolver): system:masters' rules come from its cluster-admin binding.
         for mode in &self.modes {
             match mode {
                 Mode::Node if user.node_name().is_some() => {
@@ -334,19 +323,7 @@ impl Authorizer {
                         errors.push(e);
                     }
                 },
-                Mode::AlwaysAllow => {
-                    rules.push(PolicyRule {
-                        verbs: vec!["*".into()],
-                        api_groups: Some(vec!["*".into()]),
-                        resources: Some(vec!["*".into()]),
-                        ..Default::default()
-                    });
-                    rules.push(PolicyRule {
-                        verbs: vec!["*".into()],
-                        non_resource_urls: Some(vec!["*".into()]),
-                        ..Default::default()
-                    });
-                }
+                Mode::AlwaysAllow => rules.extend(everything()),
                 _ => {}
             }
         }
@@ -524,6 +501,23 @@ impl Authorizer {
             Decision::NoOpinion(String::new())
         }
     }
+}
+
+/// The rules of whoever may do everything (AlwaysAllow).
+fn everything() -> [PolicyRule; 2] {
+    [
+        PolicyRule {
+            verbs: vec!["*".into()],
+            api_groups: Some(vec!["*".into()]),
+            resources: Some(vec!["*".into()]),
+            ..Default::default()
+        },
+        PolicyRule {
+            verbs: vec!["*".into()],
+            non_resource_urls: Some(vec!["*".into()]),
+            ..Default::default()
+        },
+    ]
 }
 
 fn authorize_node_object(node: &str, a: &Attributes) -> Decision {

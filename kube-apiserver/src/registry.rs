@@ -736,17 +736,24 @@ impl Registry {
             crd_schema::prepare_crd_for_create(&mut obj);
         }
         let name_for_admission = name_of(&obj).to_string();
-        if let Some((admission, user)) = self.admission.as_ref().zip(opts.user.as_deref()) {
-            let req = crate::admission::Request {
-                operation: crate::admission::Operation::Create,
-                resource: r,
-                subresource: None,
-                namespace,
-                name: &name_for_admission,
-                user,
-                dry_run: opts.dry_run,
-            };
-            warnings.extend(admission.mutate(self, &req, &mut obj, None).await?);
+        let admission = self
+            .admission
+            .as_ref()
+            .zip(opts.user.as_deref())
+            .map(|(a, user)| {
+                let req = crate::admission::Request {
+                    operation: crate::admission::Operation::Create,
+                    resource: r,
+                    subresource: None,
+                    namespace,
+                    name: &name_for_admission,
+                    user,
+                    dry_run: opts.dry_run,
+                };
+                (a, req)
+            });
+        if let Some((admission, req)) = &admission {
+            warnings.extend(admission.mutate(self, req, &mut obj, None).await?);
         }
         let allocated = if r.kind == "Service" && r.group.is_empty() {
             self.allocate_service(&mut obj, opts.dry_run).await?
@@ -760,17 +767,8 @@ impl Registry {
             }
             return Err(ApiError::invalid(r.group, r.kind, name_of(&obj), &errors));
         }
-        if let Some((admission, user)) = self.admission.as_ref().zip(opts.user.as_deref()) {
-            let req = crate::admission::Request {
-                operation: crate::admission::Operation::Create,
-                resource: r,
-                subresource: None,
-                namespace,
-                name: &name_for_admission,
-                user,
-                dry_run: opts.dry_run,
-            };
-            match admission.validate(self, &req, Some(&obj), None).await {
+        if let Some((admission, req)) = &admission {
+            match admission.validate(self, req, Some(&obj), None).await {
                 Ok(w) => warnings.extend(w),
                 Err(e) => {
                     for k in &allocated {
