@@ -19,7 +19,9 @@
 //! account does not exist (yet) is admitted without the volume rather than refused: an API
 //! server without a controller manager still takes pods.
 //!
-//! Not here: admission webhooks and ValidatingAdmissionPolicy.
+//! ValidatingAdmissionPolicy (`admission_policy`, CEL) runs last before ResourceQuota.
+//!
+//! Not here: admission webhooks, MutatingAdmissionPolicy, policy parameters (`paramRef`).
 
 use std::sync::Arc;
 
@@ -57,6 +59,9 @@ pub struct Request<'a> {
 pub struct Admission {
     authz: Arc<Authorizer>,
     pod_security: crate::pod_security::PodSecurityConfiguration,
+    /// The ValidatingAdmissionPolicies and bindings, compiled, with the watch cache revisions
+    /// they were compiled at.
+    policies: std::sync::Mutex<Option<([i64; 2], Arc<crate::admission_policy::Policies>)>>,
 }
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
@@ -69,6 +74,7 @@ impl Admission {
         Admission {
             authz,
             pod_security: Default::default(),
+            policies: Default::default(),
         }
     }
 
@@ -165,6 +171,38 @@ impl Admission {
             ));
         }
         let mut warnings = Vec::new();
+        if req.resource.group == "admissionregistration.k8s.io"
+            && req.resource.kind == "ValidatingAdmissionPolicy"
+            && req.subresource.is_none()
+            && let Some(obj) = obj
+        {
+            let errors = crate::admission_policy::validate_policy(obj);
+            if !errors.is_empty() {
+                let parts: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+                let body = if parts.len() == 1 {
+                    parts[0].clone()
+                } else {
+                    format!("[{}]", parts.join(", "))
+                };
+                let causes: Vec<Value> = errors
+                    .iter()
+                    .map(|(f, m)| serde_json::json!({"reason": "FieldValueInvalid", "message": m, "field": f}))
+                    .collect();
+                return Err(ApiError {
+                    details: Some(
+                        serde_json::json!({"name": req.name, "group": req.resource.group, "kind": req.resource.kind, "causes": causes}),
+                    ),
+                    ..ApiError::new(
+                        422,
+                        "Invalid",
+                        format!(
+                            "ValidatingAdmissionPolicy.admissionregistration.k8s.io {:?} is invalid: {body}",
+                            req.name
+                        ),
+                    )
+                });
+            }
+        }
         if req.resource.group == RBAC_GROUP
             && req.subresource.is_none()
             && let Some(obj) = obj
@@ -203,11 +241,111 @@ impl Admission {
                 }
             }
             warnings.extend(self.pod_security(registry, req, obj, old).await?);
-            if req.namespace.is_some() {
-                charge_quota(registry, req, obj, old).await?;
-            }
+        }
+        warnings.extend(self.admission_policies(registry, req, obj, old).await?);
+        if let Some(obj) = obj
+            && req.operation != Operation::Delete
+            && req.namespace.is_some()
+        {
+            charge_quota(registry, req, obj, old).await?;
         }
         Ok(warnings)
+    }
+
+    /// ValidatingAdmissionPolicy: every bound policy that matches the request.
+    async fn admission_policies(
+        &self,
+        registry: &Registry,
+        req: &Request<'_>,
+        obj: Option<&Value>,
+        old: Option<&Value>,
+    ) -> ApiResult<Vec<String>> {
+        let policies = self.compiled_policies(registry).await?;
+        if policies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let r = req.resource;
+        let ns = req.namespace.unwrap_or("");
+        let namespace_object = match req.namespace {
+            Some(ns) => {
+                registry
+                    .cached_object(builtin("", "namespaces"), None, ns)
+                    .await?
+            }
+            None => None,
+        };
+        let user = req.user.to_json();
+        let operation = match req.operation {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+        };
+        let decision = policies.evaluate(&crate::admission_policy::Request {
+            operation,
+            group: r.group,
+            version: r.version,
+            resource: r.plural,
+            subresource: req.subresource.unwrap_or(""),
+            kind: r.kind,
+            namespace: ns,
+            name: req.name,
+            object: obj,
+            old_object: old,
+            namespace_object: namespace_object.as_deref(),
+            user: &user,
+            dry_run: req.dry_run,
+        });
+        if let Some((code, reason, message)) = decision.deny {
+            let reason: &'static str = match reason.as_str() {
+                "Forbidden" => "Forbidden",
+                "Unauthorized" => "Unauthorized",
+                "RequestEntityTooLarge" => "RequestEntityTooLarge",
+                _ => "Invalid",
+            };
+            let cause = message
+                .split_once("is forbidden: ")
+                .map_or(message.as_str(), |(_, m)| m)
+                .to_string();
+            return Err(ApiError {
+                details: Some(serde_json::json!({
+                    "name": req.name, "group": r.group, "kind": r.plural,
+                    "causes": [{"message": cause}],
+                })),
+                ..ApiError::new(code, reason, message)
+            });
+        }
+        Ok(decision.warnings)
+    }
+
+    /// The policies and bindings of the watch cache, compiled again when either changes.
+    async fn compiled_policies(
+        &self,
+        registry: &Registry,
+    ) -> ApiResult<Arc<crate::admission_policy::Policies>> {
+        let kinds = [
+            builtin(
+                "admissionregistration.k8s.io",
+                "validatingadmissionpolicies",
+            ),
+            builtin(
+                "admissionregistration.k8s.io",
+                "validatingadmissionpolicybindings",
+            ),
+        ];
+        let revs = [
+            registry.cached_revision(kinds[0]).await?,
+            registry.cached_revision(kinds[1]).await?,
+        ];
+        if let Some((at, p)) = &*self.policies.lock().unwrap_or_else(|e| e.into_inner())
+            && *at == revs
+        {
+            return Ok(p.clone());
+        }
+        let policies = cached_all(registry, kinds[0].group, kinds[0].plural, None).await?;
+        let bindings = cached_all(registry, kinds[1].group, kinds[1].plural, None).await?;
+        let compiled = Arc::new(crate::admission_policy::Policies::new(&policies, &bindings));
+        *self.policies.lock().unwrap_or_else(|e| e.into_inner()) = Some((revs, compiled.clone()));
+        Ok(compiled)
     }
 
     /// The PodSecurity plugin: pods (and pod templates, warn and audit only) against their

@@ -7,7 +7,7 @@
 //! (server-side apply), [`defaults`], [`validation`], [`patch`],
 //! [`selectors`], [`table`], and [`gofmt`] (values as Go's `fmt` and JSON encoders print them).
 //! Security: [`authn`], [`authz`] (with [`rbac`]), [`reviews`], [`admission`] (with
-//! [`admission_plugins`] and [`pod_security`]), [`encryption`] at rest, [`audit`], and
+//! [`admission_plugins`], [`pod_security`] and [`admission_policy`]), [`encryption`] at rest, [`audit`], and
 //! [`serviceaccount`] tokens.
 //!
 //! It does not schedule, reconcile or run anything: controllers, the scheduler and kubelets
@@ -15,6 +15,7 @@
 
 pub mod admission;
 pub mod admission_plugins;
+pub mod admission_policy;
 pub mod app;
 pub mod audit;
 pub mod authn;

@@ -311,6 +311,31 @@ pub static RESOURCES: &[Resource] = &[
         ],
         ["proxy", "status"]
     ),
+    // admissionregistration.k8s.io/v1 (policies; webhooks are not called, so not served)
+    r!(
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingadmissionpolicies",
+        "validatingadmissionpolicy",
+        "ValidatingAdmissionPolicy",
+        false,
+        [],
+        &["api-extensions"],
+        CRUD,
+        ["status"]
+    ),
+    r!(
+        "admissionregistration.k8s.io",
+        "v1",
+        "validatingadmissionpolicybindings",
+        "validatingadmissionpolicybinding",
+        "ValidatingAdmissionPolicyBinding",
+        false,
+        [],
+        &["api-extensions"],
+        CRUD,
+        []
+    ),
     // apps/v1
     r!(
         "apps",

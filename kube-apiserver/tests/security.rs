@@ -718,6 +718,63 @@ fn identities_by_actions_as_upstream_answers() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // ValidatingAdmissionPolicy: CEL rules over what is written.
+    c.apply("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: {name: demo-policy.example.com}\nspec:\n  failurePolicy: Fail\n  matchConstraints:\n    resourceRules:\n    - apiGroups: [apps]\n      apiVersions: [v1]\n      operations: [CREATE, UPDATE]\n      resources: [deployments]\n  validations:\n  - expression: object.spec.replicas <= 5\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: {name: demo-binding-test.example.com}\nspec:\n  policyName: demo-policy.example.com\n  validationActions: [Deny]\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (ok, text) = c.k(
+            &admin,
+            &[
+                "create",
+                "deployment",
+                "web",
+                "--image=nginx",
+                "--replicas=6",
+                "-n",
+                "ns1",
+            ],
+        );
+        if !ok {
+            assert!(
+                text.contains(r#"error: failed to create deployment: deployments.apps "web" is forbidden: ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5"#),
+                "{text}"
+            );
+            break;
+        }
+        // The policy was not compiled yet: take the deployment back and try again.
+        c.ok(&admin, &["delete", "deployment", "web", "-n", "ns1"]);
+        assert!(Instant::now() < deadline, "the policy never applied");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    c.ok(
+        &admin,
+        &[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx",
+            "--replicas=3",
+            "-n",
+            "ns1",
+        ],
+    );
+    let (ok, text) = c.k(
+        &admin,
+        &[
+            "patch",
+            "deployment",
+            "web",
+            "-n",
+            "ns1",
+            "-p",
+            r#"{"spec":{"replicas":7}}"#,
+        ],
+    );
+    assert!(
+        !ok && text.contains("failed expression: object.spec.replicas <= 5"),
+        "{text}"
+    );
+
     // A bound token dies with its pod.
     c.apply(&pod("holder", "n1"));
     let bound = c.ok(
