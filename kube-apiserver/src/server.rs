@@ -56,7 +56,7 @@ pub struct ApiServer {
 /// extensions when auditing is on).
 #[derive(Clone)]
 struct AuditObjects {
-    request: Value,
+    request: Option<Value>,
     response: Value,
 }
 
@@ -622,7 +622,9 @@ impl ApiServer {
         if let (Some(mut ev), Some((_, backend))) = (audit, &self.audit) {
             match resp.extensions_mut().remove::<AuditObjects>() {
                 Some(objects) => {
-                    ev.set_request_object(&objects.request);
+                    if let Some(request) = &objects.request {
+                        ev.set_request_object(request);
+                    }
                     ev.set_response(resp.status().as_u16(), Some(&objects.response));
                 }
                 None => ev.set_response(resp.status().as_u16(), status.as_ref()),
@@ -648,14 +650,15 @@ impl ApiServer {
         self.audit.as_ref().map(|_| obj.clone())
     }
 
-    /// Keep a write's objects with its response for the audit log.
+    /// Keep a request's objects (the request body of a write, the object answered) with its
+    /// response for the audit log, when auditing is on.
     fn with_audit(
         &self,
         mut resp: Response<Body>,
         request: Option<Value>,
         response: &Value,
     ) -> Response<Body> {
-        if let Some(request) = request {
+        if self.audit.is_some() {
             resp.extensions_mut().insert(AuditObjects {
                 request,
                 response: response.clone(),
@@ -930,13 +933,14 @@ impl ApiServer {
                     }
                     Output::Object => obj,
                 };
-                Ok(json_response(200, &doc, &[]))
+                Ok(self.with_audit(json_response(200, &doc, &[]), None, &doc))
             }
             (&Method::POST, Some(name), Some("token")) if r.plural == "serviceaccounts" => {
                 let (ct, body) = read_body(req).await?;
                 let body = decode_body(&ct, &body)?;
+                let audited = self.audited(&body);
                 let out = self.token_request(ns.unwrap_or(""), name, body).await?;
-                Ok(json_response(201, &out, &[]))
+                Ok(self.with_audit(json_response(201, &out, &[]), audited, &out))
             }
             (&Method::POST, None, None) => {
                 let opts = WriteOptions {
@@ -993,7 +997,7 @@ impl ApiServer {
                     ..delete_options(&q, &body)?
                 };
                 let out = self.registry.delete(r, ns, name, &opts).await?;
-                Ok(json_response(200, &out, &[]))
+                Ok(self.with_audit(json_response(200, &out, &[]), None, &out))
             }
             (&Method::DELETE, None, None) => {
                 let (_, body) = read_body(req).await?;

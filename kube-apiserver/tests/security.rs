@@ -854,7 +854,7 @@ fn secrets_encrypted_at_rest_audited_and_quota_never_exceeded() {
     let policy = tmp.path().join("audit-policy.yaml");
     std::fs::write(
         &policy,
-        "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: None\n  nonResourceURLs: [\"/healthz*\", \"/version\"]\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n- level: None\n",
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: None\n  nonResourceURLs: [\"/healthz*\", \"/version\"]\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n- level: RequestResponse\n  resources:\n  - group: \"\"\n    resources: [configmaps]\n- level: None\n",
     )
     .unwrap();
     let audit_log = tmp.path().join("audit.log");
@@ -1039,9 +1039,19 @@ fn secrets_encrypted_at_rest_audited_and_quota_never_exceeded() {
     assert!(
         events
             .iter()
-            .all(|e| e["objectRef"]["resource"] == "secrets"),
+            .all(|e| e["objectRef"]["resource"] == "secrets"
+                || e["objectRef"]["resource"] == "configmaps"),
         "{log}"
     );
+    // RequestResponse: the configmap's create carries what was sent and what was stored.
+    let cm = events
+        .iter()
+        .find(|e| e["verb"] == "create" && e["objectRef"]["resource"] == "configmaps")
+        .unwrap_or_else(|| panic!("no audit event for the configmap create:\n{log}"));
+    assert_eq!(cm["level"], "RequestResponse");
+    assert_eq!(cm["requestObject"]["data"]["k"], "visible-value");
+    assert_eq!(cm["responseObject"]["metadata"]["name"], "plain");
+    assert!(cm["responseObject"]["metadata"]["uid"].is_string());
     assert!(
         events.iter().all(|e| e["stage"] != "RequestReceived"),
         "{log}"
