@@ -824,6 +824,79 @@ async fn charge_quota(
     ))
 }
 
+/// Labels a kubelet may set on its own Node under the kubernetes.io and k8s.io namespaces
+/// (upstream's kubeletapis.KubeletLabels and the node.kubernetes.io/ and
+/// kubelet.kubernetes.io/ prefixes).
+const KUBELET_LABELS: [&str; 11] = [
+    "kubernetes.io/hostname",
+    "kubernetes.io/arch",
+    "kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/instance-type",
+    "node.kubernetes.io/instance-type",
+    "failure-domain.beta.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+    "topology.kubernetes.io/zone",
+];
+
+fn kubelet_may_set_label(key: &str) -> bool {
+    let namespace = key.split_once('/').map_or("", |(ns, _)| ns);
+    if KUBELET_LABELS.contains(&key)
+        || namespace == "kubelet.kubernetes.io"
+        || namespace.ends_with(".kubelet.kubernetes.io")
+        || namespace == "node.kubernetes.io"
+        || namespace.ends_with(".node.kubernetes.io")
+    {
+        return true;
+    }
+    let restricted = namespace == "node-restriction.kubernetes.io"
+        || namespace.ends_with(".node-restriction.kubernetes.io")
+        || namespace == "kubernetes.io"
+        || namespace.ends_with(".kubernetes.io")
+        || namespace == "k8s.io"
+        || namespace.ends_with(".k8s.io");
+    !restricted
+}
+
+/// What a kubelet may not change on its own Node: labels it may not set, and (on update)
+/// its taints.
+fn node_self_changes(node: &str, obj: &Value, old: Option<&Value>) -> Option<String> {
+    let labels = |v: Option<&Value>| -> std::collections::BTreeMap<String, Value> {
+        v.and_then(|v| v.pointer("/metadata/labels"))
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    let (new, before) = (labels(Some(obj)), labels(old));
+    let mut forbidden: Vec<&str> = new
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v) && !kubelet_may_set_label(k))
+        .map(|(k, _)| k.as_str())
+        .chain(
+            before
+                .keys()
+                .filter(|k| !new.contains_key(*k) && !kubelet_may_set_label(k))
+                .map(String::as_str),
+        )
+        .collect();
+    if !forbidden.is_empty() {
+        forbidden.sort_unstable();
+        forbidden.dedup();
+        return Some(format!(
+            "node {node:?} is not allowed to modify labels: {}",
+            forbidden.join(", ")
+        ));
+    }
+    if let Some(old) = old
+        && old.pointer("/spec/taints") != obj.pointer("/spec/taints")
+    {
+        return Some(format!("node {node:?} is not allowed to modify taints"));
+    }
+    None
+}
+
 /// NodeRestriction: a kubelet may change only its own Node, and only pods bound to it
 /// (creating mirror pods only).
 async fn node_restriction(
@@ -848,6 +921,9 @@ async fn node_restriction(
             "node {node:?} is not allowed to modify node {:?}",
             req.name
         )),
+        ("", "nodes", Operation::Create | Operation::Update, None) => {
+            node_self_changes(node, obj.unwrap_or(&Value::Null), old)
+        }
         ("", "pods", Operation::Create, None) => {
             let obj = obj.unwrap_or(&Value::Null);
             if obj
@@ -997,4 +1073,62 @@ async fn service_account_admit(registry: &Registry, ns: &str, pod: &mut Value) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kubelets_set_only_their_own_labels() {
+        assert!(kubelet_may_set_label("kubernetes.io/hostname"));
+        assert!(kubelet_may_set_label(
+            "node.kubernetes.io/exclude-from-external-load-balancers"
+        ));
+        assert!(kubelet_may_set_label("example.com/rack"));
+        assert!(!kubelet_may_set_label("node-restriction.kubernetes.io/pci"));
+        assert!(!kubelet_may_set_label(
+            "node-role.kubernetes.io/control-plane"
+        ));
+        assert!(!kubelet_may_set_label("foo.k8s.io/bar"));
+
+        let node = |labels: Value, taints: Value| json!({"metadata": {"labels": labels}, "spec": {"taints": taints}});
+        let old = node(json!({"kubernetes.io/hostname": "n1"}), json!([]));
+        assert_eq!(
+            node_self_changes(
+                "n1",
+                &node(
+                    json!({"kubernetes.io/hostname": "n1", "example.com/rack": "r1"}),
+                    json!([])
+                ),
+                Some(&old)
+            ),
+            None
+        );
+        assert_eq!(
+            node_self_changes("n1", &node(json!({"node-role.kubernetes.io/control-plane": "", "node-restriction.kubernetes.io/a": "b"}), json!([])), None),
+            Some(r#"node "n1" is not allowed to modify labels: node-restriction.kubernetes.io/a, node-role.kubernetes.io/control-plane"#.into())
+        );
+        assert_eq!(
+            node_self_changes(
+                "n1",
+                &node(
+                    json!({"kubernetes.io/hostname": "n1"}),
+                    json!([{"key": "k", "effect": "NoSchedule"}])
+                ),
+                Some(&old)
+            ),
+            Some(r#"node "n1" is not allowed to modify taints"#.into())
+        );
+        // Registering with taints is allowed.
+        assert_eq!(
+            node_self_changes(
+                "n1",
+                &node(json!({}), json!([{"key": "k", "effect": "NoSchedule"}])),
+                None
+            ),
+            None
+        );
+    }
 }
