@@ -134,6 +134,10 @@ fn stored(
     })
 }
 
+/// The largest store response read (upstream's etcd client allows `math.MaxInt32`): a list of
+/// many objects easily exceeds gRPC's default of 4 MiB.
+const MAX_RESPONSE: usize = i32::MAX as usize;
+
 fn store_error(s: tonic::Status) -> ApiError {
     if s.code() == tonic::Code::OutOfRange && s.message().contains("compacted") {
         return ApiError::expired("The resourceVersion for the provided list is too old.");
@@ -175,8 +179,9 @@ impl Store {
                     }))
                     .await?;
                 return Ok(Store {
-                    kv: KvClient::new(channel.clone()),
-                    watch: WatchClient::new(channel.clone()),
+                    kv: KvClient::new(channel.clone()).max_decoding_message_size(MAX_RESPONSE),
+                    watch: WatchClient::new(channel.clone())
+                        .max_decoding_message_size(MAX_RESPONSE),
                     maintenance: MaintenanceClient::new(channel),
                     transformers: None,
                 });
@@ -191,8 +196,8 @@ impl Store {
         anyhow::ensure!(!eps.is_empty(), "no store endpoints");
         let channel = Channel::balance_list(eps.into_iter());
         Ok(Store {
-            kv: KvClient::new(channel.clone()),
-            watch: WatchClient::new(channel.clone()),
+            kv: KvClient::new(channel.clone()).max_decoding_message_size(MAX_RESPONSE),
+            watch: WatchClient::new(channel.clone()).max_decoding_message_size(MAX_RESPONSE),
             maintenance: MaintenanceClient::new(channel),
             transformers: None,
         })

@@ -113,6 +113,34 @@ async fn api_semantics() {
     custom_resources_follow_their_definition(&c).await;
     eprintln!("step lists_from_the_cache_read_every_earlier_write");
     lists_from_the_cache_read_every_earlier_write(&c).await;
+    eprintln!("step store_lists_larger_than_grpc_messages");
+    store_lists_larger_than_grpc_messages(&c).await;
+}
+
+/// A list read from the store (an exact resourceVersion) of more than gRPC's default 4 MiB.
+async fn store_lists_larger_than_grpc_messages(c: &kube::Client) {
+    let ns = "big-lists";
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(c.clone());
+    let n: k8s_openapi::api::core::v1::Namespace =
+        serde_json::from_value(json!({"metadata": {"name": ns}})).unwrap();
+    namespaces.create(&PostParams::default(), &n).await.unwrap();
+    let maps: Api<ConfigMap> = Api::namespaced(c.clone(), ns);
+    let filler = "x".repeat(900 * 1024);
+    let mut last = String::new();
+    for i in 0..6 {
+        let cm: ConfigMap = serde_json::from_value(json!({
+            "metadata": {"name": format!("big-{i}")},
+            "data": {"filler": filler},
+        }))
+        .unwrap();
+        let made = maps.create(&PostParams::default(), &cm).await.unwrap();
+        last = made.metadata.resource_version.unwrap();
+    }
+    let lp = ListParams::default()
+        .at(&last)
+        .matching(kube::api::VersionMatch::Exact);
+    let listed = maps.list(&lp).await.unwrap();
+    assert_eq!(listed.items.len(), 6);
 }
 
 async fn eviction_respects_disruption_budgets(c: &kube::Client) {
