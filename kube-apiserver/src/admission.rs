@@ -34,7 +34,7 @@ use crate::authn::{PRIVILEGED_GROUP, UserInfo};
 use crate::authz::{Attributes, Authorizer};
 use crate::error::{ApiError, ApiResult};
 use crate::registry::Registry;
-use crate::resources::Resource;
+use crate::resources::{Resource, builtin};
 
 /// What an admission request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,7 +163,7 @@ impl Admission {
             && req.resource.plural == "namespaces"
             && IMMORTAL_NAMESPACES.contains(&req.name)
         {
-            return Err(crate::authz::forbidden_error(
+            return Err(ApiError::forbidden(
                 "",
                 "namespaces",
                 req.name,
@@ -646,7 +646,7 @@ impl Admission {
             return Ok(());
         }
         let msg = crate::rbac::escalation_message(user, ns, &uncovered, &errors);
-        Err(crate::authz::forbidden_error(group, plural, name, &msg))
+        Err(ApiError::forbidden(group, plural, name, &msg))
     }
 }
 
@@ -684,14 +684,7 @@ async fn role_rules(
 
 /// `admission.NewForbidden`: `<resource> "<name>" is forbidden: <message>`.
 fn forbidden(req: &Request<'_>, message: &str) -> ApiError {
-    crate::authz::forbidden_error(req.resource.group, req.resource.plural, req.name, message)
-}
-
-fn builtin(group: &str, plural: &str) -> &'static Resource {
-    crate::resources::RESOURCES
-        .iter()
-        .find(|r| r.group == group && r.plural == plural && r.is_stored())
-        .expect("built-in resource")
+    ApiError::forbidden(req.resource.group, req.resource.plural, req.name, message)
 }
 
 /// Objects of a built-in resource from the watch cache (of one namespace, or all).

@@ -19,7 +19,7 @@ use http::HeaderMap;
 use serde_json::Value;
 
 use crate::registry::Registry;
-use crate::resources::{self, Resource};
+use crate::resources::builtin;
 
 pub const ALL_AUTHENTICATED: &str = "system:authenticated";
 pub const ALL_UNAUTHENTICATED: &str = "system:unauthenticated";
@@ -323,13 +323,6 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_string())
 }
 
-fn resource(group: &str, plural: &str) -> &'static Resource {
-    resources::RESOURCES
-        .iter()
-        .find(|r| r.group == group && r.plural == plural)
-        .expect("built-in resource")
-}
-
 fn uid_of(v: &Value) -> &str {
     v.pointer("/metadata/uid")
         .and_then(Value::as_str)
@@ -348,7 +341,7 @@ async fn check_token_objects(
 ) -> Result<(), String> {
     let ns = claims.namespace.as_str();
     let get = |plural: &'static str, namespaced: bool, name: String| async move {
-        let r = resource("", plural);
+        let r = builtin("", plural);
         registry
             .cached_object(r, namespaced.then_some(ns), &name)
             .await
@@ -417,7 +410,7 @@ async fn check_token_objects(
 /// bootstrap authenticator logs why and does not authenticate).
 async fn bootstrap_token_user(registry: &Registry, token: &str) -> Option<UserInfo> {
     let (id, secret) = parse_bootstrap_token(token)?;
-    let r = resource("", "secrets");
+    let r = builtin("", "secrets");
     let name = format!("bootstrap-token-{id}");
     let s = registry
         .cached_object(r, Some("kube-system"), &name)

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::authn::{PRIVILEGED_GROUP, UserInfo};
 use crate::error::ApiError;
 use crate::registry::Registry;
-use crate::resources::{self, Resource};
+use crate::resources::{Resource, builtin};
 
 /// What a request asks for (upstream's `authorizer.Attributes`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,37 +142,7 @@ pub fn forbidden(user: &UserInfo, a: &Attributes, reason: &str) -> ApiError {
     if !reason.is_empty() {
         msg = format!("{msg}: {reason}");
     }
-    forbidden_error(&a.api_group, &a.resource, &a.name, &msg)
-}
-
-/// `apierrors.NewForbidden(groupResource, name, err)`.
-pub fn forbidden_error(group: &str, resource: &str, name: &str, err: &str) -> ApiError {
-    let qualified = if group.is_empty() {
-        resource.to_string()
-    } else {
-        format!("{resource}.{group}")
-    };
-    let message = if resource.is_empty() {
-        format!("forbidden: {err}")
-    } else if name.is_empty() {
-        format!("{qualified} is forbidden: {err}")
-    } else {
-        format!("{qualified} \"{name}\" is forbidden: {err}")
-    };
-    let mut details = serde_json::Map::new();
-    if !name.is_empty() {
-        details.insert("name".into(), Value::String(name.into()));
-    }
-    if !group.is_empty() {
-        details.insert("group".into(), Value::String(group.into()));
-    }
-    if !resource.is_empty() {
-        details.insert("kind".into(), Value::String(resource.into()));
-    }
-    ApiError {
-        details: Some(Value::Object(details)),
-        ..ApiError::new(403, "Forbidden", message)
-    }
+    ApiError::forbidden(&a.api_group, &a.resource, &a.name, &msg)
 }
 
 /// An authorization mode (`--authorization-mode`).
@@ -225,13 +195,6 @@ pub enum Decision {
 pub struct Authorizer {
     modes: Vec<Mode>,
     rbac: PolicyCache,
-}
-
-fn builtin(group: &str, plural: &str) -> &'static Resource {
-    resources::RESOURCES
-        .iter()
-        .find(|r| r.group == group && r.plural == plural && r.is_stored())
-        .expect("built-in resource")
 }
 
 impl Authorizer {

@@ -141,6 +141,36 @@ impl ApiError {
         ApiError::new(503, "ServiceUnavailable", message)
     }
 
+    /// `apierrors.NewForbidden(groupResource, name, err)`: 403 with
+    /// `<resource>[.<group>] "<name>" is forbidden: <err>` (`forbidden: <err>` without a
+    /// resource).
+    pub fn forbidden(group: &str, resource: &str, name: &str, err: &str) -> ApiError {
+        let message = if resource.is_empty() {
+            format!("forbidden: {err}")
+        } else if name.is_empty() {
+            format!("{} is forbidden: {err}", qualified(group, resource))
+        } else {
+            format!(
+                "{} \"{name}\" is forbidden: {err}",
+                qualified(group, resource)
+            )
+        };
+        let mut details = serde_json::Map::new();
+        if !name.is_empty() {
+            details.insert("name".into(), Value::String(name.into()));
+        }
+        if !group.is_empty() {
+            details.insert("group".into(), Value::String(group.into()));
+        }
+        if !resource.is_empty() {
+            details.insert("kind".into(), Value::String(resource.into()));
+        }
+        ApiError {
+            details: Some(Value::Object(details)),
+            ..ApiError::new(403, "Forbidden", message)
+        }
+    }
+
     pub fn unauthorized() -> ApiError {
         ApiError::new(401, "Unauthorized", "Unauthorized")
     }

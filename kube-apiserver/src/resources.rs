@@ -860,6 +860,14 @@ pub fn group_versions() -> Vec<(&'static str, Vec<&'static str>)> {
 }
 
 /// The resource at `group/version/plural`.
+/// A built-in, stored resource by group and plural (any version); the resource must exist.
+pub fn builtin(group: &str, plural: &str) -> &'static Resource {
+    RESOURCES
+        .iter()
+        .find(|r| r.group == group && r.plural == plural && r.is_stored())
+        .expect("built-in resource")
+}
+
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resource> {
     RESOURCES
         .iter()
